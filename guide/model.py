@@ -1,0 +1,260 @@
+"""The flow format, version 1: the one source of truth.
+
+The JSON Schema shipped in ``guide/flow.schema.json`` is generated from these models
+(``guide schema``); the loader validates YAML against them and maps every error back to
+the file:line:column it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+SLUG = r"^[a-z0-9][a-z0-9-]*$"
+Slug = Annotated[str, Field(pattern=SLUG, description="lower-case letters, digits and dashes")]
+
+# WAI-ARIA roles a person can see and name; Playwright's get_by_role accepts them all.
+ROLES = (
+    "alert", "article", "banner", "button", "cell", "checkbox", "columnheader", "combobox",
+    "complementary", "contentinfo", "dialog", "form", "grid", "heading", "img", "link", "list",
+    "listbox", "listitem", "main", "menu", "menuitem", "navigation", "option", "radio",
+    "radiogroup", "region", "row", "search", "searchbox", "spinbutton", "status", "switch",
+    "tab", "table", "tablist", "tabpanel", "textbox",
+)
+Role = Literal[ROLES]  # type: ignore[valid-type]
+
+ACTIONS = ("click", "fill", "choose", "check", "uncheck", "select", "press", "expect")
+Action = Literal[ACTIONS]  # type: ignore[valid-type]
+
+# `link "Se connecter"`, `label "Courriel"`, `button « Réinitialiser »`.
+SHORTHAND = re.compile(r'^\s*(?P<kind>[a-z]+)\s+(?:"(?P<dq>[^"]+)"|«\s*(?P<fr>[^»]+?)\s*»)\s*$')
+SHORTHAND_KINDS = ("label", "text", "placeholder")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def parse_target_shorthand(value: object) -> object:
+    """Turn `button "Réinitialiser"` into {role: button, name: Réinitialiser}."""
+    if not isinstance(value, str):
+        return value
+    match = SHORTHAND.match(value)
+    if not match:
+        raise ValueError(
+            f"cannot read target {value!r}: write it as a role and a quoted name, "
+            'for example: button "Réinitialiser", link "Se connecter", label "Courriel"'
+        )
+    kind, name = match["kind"], match["dq"] or match["fr"]
+    if kind in SHORTHAND_KINDS:
+        return {kind: name}
+    if kind not in ROLES:
+        raise ValueError(
+            f"unknown role {kind!r} in target {value!r}: use one of "
+            f"{', '.join(SHORTHAND_KINDS + ROLES)}"
+        )
+    return {"role": kind, "name": name}
+
+
+class Target(Strict):
+    """An element named as a person sees it. Exactly one way of finding it."""
+
+    role: Role | None = Field(None, description="ARIA role, with `name`: button, link, radio…")
+    name: str | None = Field(None, description="accessible name, matched whole and case-sensitive")
+    label: str | None = Field(None, description="text of the field's <label>, matched whole")
+    text: str | None = Field(None, description="visible text, matched whole")
+    placeholder: str | None = Field(None, description="placeholder of a field, matched whole")
+    css: str | None = Field(None, description="CSS selector: last resort, needs last_resort: true")
+    testid: str | None = Field(None, description="data-testid: last resort, needs last_resort: true")
+    within: Annotated[Target | None, BeforeValidator(parse_target_shorthand)] = Field(
+        None, description="a region the element must be inside, e.g. region \"Mon espace personnel\""
+    )
+    last_resort: bool = Field(False, description="acknowledges a CSS / test id target")
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Target:
+        ways = [k for k in ("role", "label", "text", "placeholder", "css", "testid") if getattr(self, k)]
+        if len(ways) != 1:
+            raise ValueError(
+                "a target needs exactly one of role, label, text, placeholder, css, testid "
+                f"(found {', '.join(ways) or 'none'})"
+            )
+        if self.role and not self.name:
+            raise ValueError(f'role {self.role!r} needs a name: {self.role} "…"')
+        if self.name and not self.role:
+            raise ValueError("name is only used with role")
+        if (self.css or self.testid) and not self.last_resort:
+            raise ValueError(
+                "CSS and test id targets are a last resort: name the element as a person sees it "
+                "(role + name, label, text), or add last_resort: true"
+            )
+        return self
+
+    def describe(self) -> str:
+        """How a person would say it: button « Réinitialiser »."""
+        if self.role:
+            what = f"{self.role} « {self.name} »"
+        elif self.label:
+            what = f"champ « {self.label} »"
+        elif self.text:
+            what = f"texte « {self.text} »"
+        elif self.placeholder:
+            what = f"champ « {self.placeholder} » (indication)"
+        elif self.css:
+            what = f"css {self.css}"
+        else:
+            what = f"test id {self.testid}"
+        return f"{what} dans {self.within.describe()}" if self.within else what
+
+
+TargetField = Annotated[Target, BeforeValidator(parse_target_shorthand, json_schema_input_type=str | Target)]
+
+
+class Rule(Strict):
+    """A rule the page enforces on a field; shown live as ✓ / ✗ beside it."""
+
+    text: str = Field(description="the rule as the page words it, e.g. au moins 8 caractères")
+    pattern: str = Field(description="a JavaScript regular expression the value must match")
+
+
+class Variable(Strict):
+    """A value the person supplies: from the environment or a prompt, never stored."""
+
+    label: str = Field(description="what to ask for, in the flow's language")
+    env: str | None = Field(None, pattern=r"^[A-Z_][A-Z0-9_]*$", description="environment variable")
+    secret: bool = Field(True, description="masked in every output (default: personal data is)")
+    test: str = Field(description="value used against the fixtures by check and shots (fake data)")
+    example: str | None = None
+    rules: list[Rule] = Field(default_factory=list)
+
+
+class Page(Strict):
+    """A page the flow visits, and how to recognise it."""
+
+    url: str = Field(description="real URL; `*` matches anything; the query is ignored unless given")
+    title: str | None = Field(None, description="the page's <title>, whole")
+    heading: str | None = Field(None, description="the page's level-1 heading, whole")
+    simulated: bool = Field(False, description="stands in for something outside the site (a mailbox)")
+
+    @model_validator(mode="after")
+    def _recognisable(self) -> Page:
+        if not (self.title or self.heading):
+            raise ValueError("a page needs a title or a heading to be recognised")
+        return self
+
+
+class Pick(Strict):
+    label: str = Field(description="the question, e.g. Dans quel département avez-vous créé votre compte ?")
+    column: int = Field(0, ge=0, description="column shown in the choice")
+    mailto_column: int | None = Field(None, ge=0, description="column holding an e-mail address")
+    subject: str | None = Field(None, description="subject of the pre-filled e-mail")
+
+
+class Table(Strict):
+    """Data from the document, e.g. the DDFIP address of each department."""
+
+    title: str
+    columns: list[str] = Field(min_length=1)
+    rows: list[list[str]] = Field(min_length=1)
+    pick: Pick | None = None
+
+    @model_validator(mode="after")
+    def _rectangular(self) -> Table:
+        for number, row in enumerate(self.rows, 1):
+            if len(row) != len(self.columns):
+                raise ValueError(f"row {number} has {len(row)} cells, the table has {len(self.columns)} columns")
+        return self
+
+
+class Source(Strict):
+    title: str
+    date: str | None = None
+    publisher: str | None = None
+    url: str | None = None
+
+
+class Option(Strict):
+    """One answer to a question, or one alternative method."""
+
+    id: Slug
+    label: str
+    note: str | None = None
+    when: dict[str, str | list[str]] = Field(
+        default_factory=dict, description="offered only if earlier answers match: {question-id: option-id}"
+    )
+    steps: list[Step] = Field(default_factory=list)
+
+
+class Step(Strict):
+    """One instruction of the document, and what the browser must show or do for it."""
+
+    id: Slug
+    instruction: str = Field(description="shown to the person, worded as in the document")
+    note: str | None = Field(None, description="extra text shown under the instruction")
+    open: str | None = Field(None, description="page id to open before the step (its URL)")
+    target: TargetField | None = None
+    action: Action | None = None
+    value: str | None = Field(None, description="text to fill, option to select, key to press; {variable}")
+    text: str | None = Field(None, description="with action expect: text the target must contain")
+    rules: list[Rule] | None = Field(None, description="rules of the field; defaults to the variable's")
+    lands: str | None = Field(None, description="page id the step must land on")
+    outside: bool = Field(False, description="done outside the browser (e-mail, SMS, letter)")
+    simulate: list[Step] = Field(
+        default_factory=list, description="what the person does outside, replayed against fixtures"
+    )
+    table: str | None = Field(None, description="table id shown with the step")
+    question: str | None = Field(None, description="a question or a choice between methods")
+    options: list[Option] = Field(default_factory=list)
+    secret: bool = Field(False, description="the field holds personal data even without a variable")
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Step:
+        if self.options and not self.question:
+            raise ValueError("options need a question")
+        if self.question and len(self.options) < 2:
+            raise ValueError("a question needs at least two options")
+        if self.question and (self.target or self.action):
+            raise ValueError("a question step has no target or action: put them in the options' steps")
+        if self.action and not self.target:
+            raise ValueError(f"action {self.action!r} needs a target")
+        if self.target and not self.action:
+            raise ValueError("a target needs an action: click, fill, choose, check, uncheck, select, press or expect")
+        if self.action in ("fill", "select", "press") and self.value is None:
+            raise ValueError(f"action {self.action!r} needs a value")
+        if self.text is not None and self.action != "expect":
+            raise ValueError("text is only checked with action: expect")
+        if self.simulate and not self.outside:
+            raise ValueError("simulate describes an outside step: add outside: true")
+        if self.outside and self.target:
+            raise ValueError("an outside step has no target: describe the browser part in simulate")
+        return self
+
+    @property
+    def acts(self) -> bool:
+        """Does the person do something in the browser for this step?"""
+        return self.action is not None and self.action != "expect"
+
+
+class Flow(Strict):
+    """A help procedure as a flow: pages, variables, tables and ordered steps."""
+
+    version: Literal[1]
+    id: Slug
+    title: str
+    lang: str = Field("fr", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
+    source: Source
+    audience: str = Field(description="who the procedure is for")
+    needs: list[str] = Field(default_factory=list, description="what the person needs beforehand")
+    start: str = Field(description="page id where the procedure starts")
+    pages: dict[str, Page] = Field(min_length=1)
+    variables: dict[str, Variable] = Field(default_factory=dict)
+    tables: dict[str, Table] = Field(default_factory=dict)
+    steps: list[Step] = Field(min_length=1)
+    notes: list[str] = Field(default_factory=list, description="closing notes and tips")
+
+
+Option.model_rebuild()
+Step.model_rebuild()
+Target.model_rebuild()
