@@ -23,6 +23,7 @@ MAX_NODES = 50_000  # bounds alias expansion ("billion laughs")
 VARIABLE_REF = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 Path_ = tuple[str | int, ...]
+KEY = "<key>"  # marks a key's position in the positions map
 
 
 @dataclass
@@ -75,7 +76,7 @@ def _build(node: yaml.Node, path: Path_, out: dict[Path_, tuple[int, int]], budg
         raise FlowError([Problem(file, mark.line + 1, mark.column + 1,
                                  f"the document expands to more than {MAX_NODES} nodes "
                                  "(YAML aliases?): write the flow out without repeated aliases")])
-    out.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+    out[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -86,7 +87,9 @@ def _build(node: yaml.Node, path: Path_, out: dict[Path_, tuple[int, int]], budg
                 raise FlowError([_at(file, key_node, "a key must be a plain word")])
             if key in result:
                 raise FlowError([_at(file, key_node, f"duplicate key {key!r}: keep one of them")])
-            out[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            # keys are recorded under KEY + path, values under path: an unknown key points at
+            # the key, a wrong value at the value
+            out[(KEY,) + path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             result[key] = _build(value_node, path + (key,), out, budget, file)
         return result
     if isinstance(node, yaml.SequenceNode):
@@ -110,8 +113,11 @@ def read_yaml(text: str, file: str) -> tuple[Any, dict[Path_, tuple[int, int]]]:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise FlowError([Problem(file, line, column, f"not valid YAML: {error.problem or error}; "
-                                 "check indentation and quotes around text containing ': '")]) from None
+        opened = error.context_mark
+        context = (f" ({error.context} started on line {opened.line + 1}, column {opened.column + 1})"
+                   if opened and error.context and opened is not mark else "")
+        raise FlowError([Problem(file, line, column, f"not valid YAML: {error.problem or error}{context}; "
+                                 "check indentation, and quote text containing ': ' or '#'")]) from None
     except yaml.YAMLError as error:
         raise FlowError([Problem(file, 1, 1, f"not valid YAML: {error}")]) from None
     if not nodes or nodes[0] is None:
@@ -207,7 +213,9 @@ def _validate(data: Any, positions: dict[Path_, tuple[int, int]], file: str) -> 
             if (path, message) in seen:
                 continue
             seen.add((path, message))
-            line, column = _closest(positions, path)
+            key_path = (KEY,) + path
+            line, column = positions[key_path] if item["type"] == "extra_forbidden" and key_path in positions \
+                else _closest(positions, path)
             problems.append(Problem(file, line, column, message))
         raise FlowError(problems) from None
 

@@ -8,7 +8,7 @@ the file:line:column it came from.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
@@ -58,6 +58,12 @@ def parse_target_shorthand(value: object) -> object:
     return {"role": kind, "name": name}
 
 
+ShorthandText = Annotated[str, Field(pattern=SHORTHAND.pattern, description='role "name", label "…", text "…"')]
+# A target written either as a mapping or as the shorthand `button "Réinitialiser"`.
+TargetField = Annotated["Target", BeforeValidator(parse_target_shorthand,
+                                                  json_schema_input_type=Union[ShorthandText, "Target"])]
+
+
 class Target(Strict):
     """An element named as a person sees it. Exactly one way of finding it."""
 
@@ -68,7 +74,7 @@ class Target(Strict):
     placeholder: str | None = Field(None, description="placeholder of a field, matched whole")
     css: str | None = Field(None, description="CSS selector: last resort, needs last_resort: true")
     testid: str | None = Field(None, description="data-testid: last resort, needs last_resort: true")
-    within: Annotated[Target | None, BeforeValidator(parse_target_shorthand)] = Field(
+    within: TargetField | None = Field(
         None, description="a region the element must be inside, e.g. region \"Mon espace personnel\""
     )
     last_resort: bool = Field(False, description="acknowledges a CSS / test id target")
@@ -107,9 +113,6 @@ class Target(Strict):
         else:
             what = f"test id {self.testid}"
         return f"{what} dans {self.within.describe()}" if self.within else what
-
-
-TargetField = Annotated[Target, BeforeValidator(parse_target_shorthand, json_schema_input_type=str | Target)]
 
 
 class Rule(Strict):

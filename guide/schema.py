@@ -20,8 +20,8 @@ def flow_schema() -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://guide.example/flow.schema.json",
-        "title": "guide flow (version 1)",
         **schema,
+        "title": "guide flow (version 1)",
     }
 
 
