@@ -19,8 +19,9 @@ from .model import Target
 # Role names as a French reader sees them, for messages.
 ROLE_WORDS = {"button": "bouton", "link": "lien", "radio": "bouton radio", "checkbox": "case à cocher",
               "textbox": "champ", "heading": "titre", "region": "bloc", "combobox": "liste",
-              "navigation": "menu", "tab": "onglet", "img": "image"}
+              "navigation": "menu", "tab": "onglet", "img": "image", "text": "texte"}
 SNAPSHOT_LINE = re.compile(r'^\s*- (?P<role>[a-z]+) "(?P<name>(?:[^"\\]|\\.)*)"')
+SNAPSHOT_TEXT = re.compile(r'^\s*- (?:[a-z]+(?: "(?:[^"\\]|\\.)*")?|text): (?P<text>.+)$')
 FIELD_ROLES = ("textbox", "searchbox", "combobox", "checkbox", "radio", "spinbutton", "listbox", "switch")
 
 
@@ -32,11 +33,12 @@ class LocateError(Exception):
         super().__init__(f"{problem}: expected {expected}; found {found}")
 
 
-def build(root: Page | Locator, target: Target) -> Locator:
+def build(root: Page | Locator, target: Target, include_hidden: bool = False) -> Locator:
     """The Playwright locator for a target, matching names whole and case-sensitively."""
-    scope = build(root, target.within) if target.within else root
+    scope = build(root, target.within, include_hidden) if target.within else root
     if target.role:
-        return scope.get_by_role(target.role, name=target.name, exact=True)  # type: ignore[arg-type]
+        return scope.get_by_role(target.role, name=target.name, exact=True,  # type: ignore[arg-type]
+                                 include_hidden=include_hidden or None)
     if target.label:
         return scope.get_by_label(target.label, exact=True)
     if target.text:
@@ -75,6 +77,8 @@ def find(page: Page, target: Target, timeout_ms: float, must_be_enabled: bool) -
 
 def _absent_or_hidden(page: Page, target: Target, locator: Locator) -> LocateError:
     count = locator.count()
+    if not count and target.role:  # roles only see the accessibility tree: look among hidden ones too
+        count = build(page, target, include_hidden=True).count()
     if count:
         return LocateError("hidden target", f"{describe(target)} visible",
                            f"{count} matching element{'s' if count > 1 else ''}, none visible",
@@ -112,6 +116,9 @@ def accessible_names(page: Page) -> list[tuple[str, str]]:
         match = SNAPSHOT_LINE.match(line)
         if match:
             names.append((match["role"], match["name"].replace('\\"', '"')))
+        text = SNAPSHOT_TEXT.match(line)
+        if text:  # visible text, for `text` targets
+            names.append(("text", text["text"].strip().strip('"')))
     return names
 
 
@@ -123,6 +130,8 @@ def offers_instead(page: Page, target: Target) -> str:
         pool = [(r, n) for r, n in names if r == target.role]
     elif target.label or target.placeholder:
         pool = [(r, n) for r, n in names if r in FIELD_ROLES]
+    elif target.text:
+        pool = [(r, n) for r, n in names if r == "text"]
     else:
         pool = names
     by_name = {n: r for r, n in pool}
