@@ -19,6 +19,10 @@ $(STAMP): pyproject.toml
 browser: setup
 	$(BIN)/guide doctor --install
 	$(BIN)/guide doctor
+	@# a virtual display for the headed `guide live` test; optional elsewhere
+	@command -v xvfb-run >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && apt-get install -y -qq xvfb xauth >/dev/null 2>&1; } \
+	  || echo "xvfb-run not available: the headed live test will be skipped"
 
 check: browser
 	$(BIN)/guide lint
@@ -27,10 +31,12 @@ check: browser
 test: browser
 	$(BIN)/python -m pytest
 
+# Screenshots are rewritten only when their pixels change, guides only when their text does:
+# running it twice leaves git clean. The HTML links the PNGs (no second copy in git).
 docs: browser
-	$(BIN)/guide shots --out docs/screenshots
-	$(BIN)/guide export flows --format md --out docs --images screenshots
-	$(BIN)/guide export flows --format html --out docs --images screenshots
+	$(BIN)/guide shots flows --out docs/screenshots
+	$(BIN)/guide export flows --format md --out docs --images screenshots --index
+	$(BIN)/guide export flows --format html --out docs --images screenshots --link-images --index
 
 bench: browser
 	$(BIN)/python bench/bench_check.py

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 
 from playwright.sync_api import Browser, BrowserContext, Locator
@@ -22,6 +23,12 @@ from .routing import FixtureRouter
 from .secrets import Values, redact_zip
 
 VIEWPORT = {"width": 1280, "height": 720}
+# Every context a check opens: deterministic size, language, clock zone and motion.
+CONTEXT_ARGS: dict = {"viewport": VIEWPORT, "locale": "fr-FR", "timezone_id": "Europe/Paris",
+                      "service_workers": "block", "reduced_motion": "reduce"}
+# Makes a routed context for a branch: the default opens one on a browser; the pytest plugin
+# passes pytest-playwright's `new_context`, so its tracing/screenshot/video options apply.
+ContextMaker = Callable[[FixtureRouter], BrowserContext]
 
 
 @dataclass
@@ -65,10 +72,11 @@ class AutoPilot:
         pass
 
 
-def new_context(browser: Browser, router: FixtureRouter | None) -> BrowserContext:
+def new_context(browser: Browser, router: FixtureRouter | None,
+                reduced_motion: str | None = "reduce") -> BrowserContext:
     """A fresh, deterministic context; with a router, every request is served offline."""
     context = browser.new_context(viewport=VIEWPORT, locale="fr-FR", timezone_id="Europe/Paris",
-                                  service_workers="block", reduced_motion="reduce")
+                                  service_workers="block", reduced_motion=reduced_motion)  # type: ignore[arg-type]
     if router:
         router.install(context)
     return context
@@ -78,13 +86,17 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "main"
 
 
-def check_branch(browser: Browser, loaded: LoadedFlow, branch: Branch, options: CheckOptions,
-                 trace_to: Path | None = None) -> BranchResult:
+def check_branch(browser: Browser | None, loaded: LoadedFlow, branch: Branch, options: CheckOptions,
+                 trace_to: Path | None = None, make_context: ContextMaker | None = None) -> BranchResult:
     """Replay one branch in a fresh context; on drift, describe it (and keep artifacts)."""
     flow = loaded.flow
     values = Values.for_fixtures(flow)
     router = FixtureRouter(options.fixtures)
-    context = new_context(browser, router)
+    if make_context is not None:
+        context = make_context(router)
+    else:
+        assert browser is not None, "check_branch needs a browser or make_context"
+        context = new_context(browser, router)
     page_errors: list[str] = []
     context.on("weberror", lambda error: page_errors.append(values.mask(str(error.error))))
     if trace_to:
@@ -122,16 +134,22 @@ def _keep_artifacts(drift: DriftReport, session: Session, pilot: AutoPilot, fold
     drift.screenshot, drift.trace = str(screenshot), str(trace)
 
 
+def check_one(browser: Browser, loaded: LoadedFlow, branch: Branch, options: CheckOptions) -> BranchResult:
+    """One branch as `guide check` runs it: a fast pass, and a traced replay only on drift."""
+    result = check_branch(browser, loaded, branch, options)
+    if result.drift and options.artifacts:
+        folder = options.out / loaded.flow.id / slug(branch.name)
+        again = check_branch(browser, loaded, branch, options, trace_to=folder)
+        if again.drift:  # same drift, now with its screenshot and trace
+            again.seconds = result.seconds
+            result = again
+    return result
+
+
 def check_flow(browser: Browser, loaded: LoadedFlow, options: CheckOptions, on_branch=None) -> list[BranchResult]:
     results = []
     for branch in branches(loaded.flow):
-        result = check_branch(browser, loaded, branch, options)
-        if result.drift and options.artifacts:
-            folder = options.out / loaded.flow.id / slug(branch.name)
-            again = check_branch(browser, loaded, branch, options, trace_to=folder)
-            if again.drift:  # same drift, now with its screenshot and trace
-                again.seconds = result.seconds
-                result = again
+        result = check_one(browser, loaded, branch, options)
         results.append(result)
         if on_branch:
             on_branch(result)

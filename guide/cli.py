@@ -39,6 +39,35 @@ def _existing_dir(value: str) -> Path:
     return path
 
 
+def _argument(parse: Callable[[str], object]) -> Callable[[str], object]:
+    """An argparse type from a parser raising ValueError: argparse prints the message, exit 2."""
+    def convert(value: str) -> object:
+        try:
+            return parse(value)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+    convert.__name__ = parse.__name__.lstrip("_")
+    return convert
+
+
+def _parse_workers(value: str) -> int:
+    from .parallel import parse_workers
+
+    return parse_workers(value)
+
+
+def _parse_shard(value: str) -> tuple[int, int]:
+    from .parallel import parse_shard
+
+    return parse_shard(value)
+
+
+def _check_endpoint(value: str) -> str:
+    from .remote import check_endpoint
+
+    return check_endpoint(value)
+
+
 # --- verbs ---------------------------------------------------------------------------------
 
 
@@ -89,7 +118,9 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from playwright import __version__ as playwright_version
+    from importlib.metadata import version
+
+    playwright_version = version("playwright")  # the package has no __version__ (1.65)
 
     from .browser import install_browser, resolve_browser
 
@@ -109,31 +140,110 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-    from playwright.sync_api import sync_playwright
 
-    from .browser import launch, resolve_browser
-    from .check import CheckOptions, check_flow
-    from .engine import branches
+    from .check import CheckOptions
+    from .parallel import BrowserSource, plan, run_checks, shard
     from .report import print_results, write_junit
 
     loaded = _flows(args.flows)
     options = CheckOptions(fixtures=args.fixtures, out=args.out, timeout_ms=args.timeout * 1000)
-    total = sum(len(branches(item.flow)) for item in loaded)
-    results = []
-    with sync_playwright() as playwright:
-        browser = launch(playwright, resolve_browser(args.browser_path, playwright))
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                      console=console, transient=True) as progress:
-            task = progress.add_task("checking", total=total)
-            for item in loaded:
-                progress.update(task, description=f"checking {item.flow.id}")
-                results += check_flow(browser, item, options, on_branch=lambda r: progress.advance(task))
-        browser.close()
+    jobs = plan(loaded)
+    if args.shard:
+        jobs = shard(jobs, *args.shard)
+        console.print(f"shard {args.shard[0]}/{args.shard[1]}: {len(jobs)} of {len(plan(loaded))} branches")
+    source = BrowserSource(executable=args.browser_path, connect=args.connect)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=console, transient=True) as progress:
+        task = progress.add_task(f"checking {len(jobs)} branches", total=len(jobs))
+
+        def advance(result) -> None:
+            progress.update(task, advance=1, description=f"checked {result.flow_id} › {result.branch}")
+
+        results = run_checks(loaded, jobs, options, source, workers=args.jobs, on_result=advance)
     print_results(console, results)
     if args.junit:
         write_junit(args.junit, results)
         console.print(f"JUnit report: {args.junit}")
     return OK if all(r.passed for r in results) else DRIFT
+
+
+def cmd_live(args: argparse.Namespace) -> int:
+    from .live import run_live
+    from .report import DriftReport
+
+    loaded = load_flows([args.flow])[0]
+    given = dict(_assignment(item) for item in args.var)
+    unknown = sorted(set(given) - set(loaded.flow.variables))
+    if unknown:
+        raise UsageError(f"--var {unknown[0]}: the flow has no such variable; "
+                         f"known: {', '.join(loaded.flow.variables) or 'none'}")
+    outcome = run_live(loaded, fixtures=args.fixtures, start_url=args.start, given=given,
+                       autoplay_s=args.pace if args.autoplay else None, headless=args.headless,
+                       browser_path=args.browser_path, wait_s=args.wait)
+    for drift in outcome.drifts:
+        report = DriftReport(drift.where, drift.step.id, drift.step.instruction, drift.problem,
+                             drift.expected, drift.found, drift.fix, drift.url)
+        errors.print(report.text(), markup=False)
+    if outcome.drifts:
+        errors.print(f"{len(outcome.drifts)} step(s) no longer matched the pages: the guide needs an update.")
+        return DRIFT
+    console.print("Procédure terminée." if outcome.finished else "Guide quitté.")
+    return OK
+
+
+def _assignment(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise UsageError(f"--var {text!r}: write NAME=VALUE")
+    return name, value
+
+
+def cmd_shots(args: argparse.Namespace) -> int:
+    from playwright.sync_api import sync_playwright
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from .browser import launch, resolve_browser
+    from .shots import ShotOptions, print_run, run
+
+    if args.out.exists() and not args.out.is_dir():
+        raise UsageError(f"--out {args.out}: not a folder")
+    loaded = _flows(args.flows)
+    options = ShotOptions(out=args.out, fixtures=args.fixtures, results=args.results, timeout_ms=args.timeout * 1000,
+                          check=args.check, tolerance=args.threshold, max_diff_pixels=args.max_diff_pixels)
+    with sync_playwright() as playwright:
+        browser = launch(playwright, resolve_browser(args.browser_path, playwright))
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                      console=console, transient=True) as progress:
+            task = progress.add_task("shooting", total=len(loaded))
+            result = run(browser, loaded, options, on_flow=lambda outcome: progress.advance(task))
+        browser.close()
+    print_run(console, result, options)
+    return DRIFT if result.drifted or (args.check and result.changed) else OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .export import ExportOptions, export, print_export
+
+    if args.out.exists() and not args.out.is_dir():
+        raise UsageError(f"--out {args.out}: not a folder")
+    options = ExportOptions(out=args.out, format=args.format, images=args.images, link_images=args.link_images,
+                            index=args.index)
+    print_export(console, export(_flows(args.flows), options), options)
+    return OK
+
+
+def _fraction(value: str) -> float:
+    number = float(value)
+    if not 0 <= number <= 1:
+        raise ValueError(f"{value} is not between 0 and 1")
+    return number
+
+
+def _count(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise ValueError(f"{value} is negative")
+    return number
 
 
 # --- parser --------------------------------------------------------------------------------
@@ -167,6 +277,59 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--timeout", type=float, default=3.0, metavar="SECONDS",
                        help="how long to wait for each element or page (default: 3)")
     browser_arg(check)
+    check.add_argument("-j", "--jobs", type=_argument(_parse_workers), default=1, metavar="N",
+                       help="check branches in N worker processes, each with its own browser; "
+                            "auto: one per CPU (default: 1)")
+    check.add_argument("--shard", type=_argument(_parse_shard), metavar="I/N",
+                       help="check only the I-th of N deterministic slices of the branches (CI jobs)")
+    check.add_argument("--connect", type=_argument(_check_endpoint), metavar="WS",
+                       help="use the remote browser server at ws://HOST:PORT/ (python -m playwright "
+                            "run-server); --browser-path is then a path on the server (needs --unsafe)")
+
+    live = verb("live", cmd_live, "guide a person through a flow in a visible browser, with the overlay")
+    live.add_argument("flow", metavar="FLOW", help="the flow file")
+    live.add_argument("--fixtures", type=_existing_dir, metavar="DIR",
+                      help="serve the pages from fixtures (demos, training) instead of the real site")
+    live.add_argument("--start", metavar="URL", help="open this address instead of the flow's first page")
+    live.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
+                      help="a variable's value (used only by --autoplay; never stored)")
+    live.add_argument("--autoplay", action="store_true", help="perform each step itself at a readable pace")
+    live.add_argument("--pace", type=float, default=1.5, metavar="SECONDS", help="autoplay pause per step")
+    live.add_argument("--wait", type=float, default=20.0, metavar="SECONDS",
+                      help="how long to wait for a missing element before saying the page changed")
+    live.add_argument("--headless", action="store_true", help="no visible window (demos in CI)")
+    browser_arg(live)
+
+    shots = verb("shots", cmd_shots, "regenerate the guide's screenshots (overlay drawn, secrets masked) "
+                                      "from the fixtures; files change only when their pixels do")
+    flows_arg(shots)
+    shots.add_argument("--out", type=Path, required=True, metavar="DIR",
+                       help="where the screenshots go: DIR/<flow-id>/<NN>-<step-id>.png")
+    shots.add_argument("--fixtures", type=_existing_dir, default=Path("fixtures"), metavar="DIR",
+                       help="fixture tree laid out as HOST/PATH (default: fixtures/)")
+    shots.add_argument("--check", action="store_true",
+                       help="compare with the files in --out instead of writing; write NAME.diff.png beside "
+                            "each one that differs; exit 1 on any difference (visual regression)")
+    shots.add_argument("--threshold", type=_argument(_fraction), default=0.0, metavar="F",
+                       help="colour difference a pixel may show and still count as unchanged, 0–1 (default: 0)")
+    shots.add_argument("--max-diff-pixels", type=_argument(_count), default=0, metavar="N",
+                       help="pixels that may differ before a screenshot counts as changed (default: 0)")
+    shots.add_argument("--results", type=Path, default=Path("guide-results"), metavar="DIR",
+                       help="screenshot and trace of a drifting step (default: guide-results/)")
+    shots.add_argument("--timeout", type=float, default=3.0, metavar="SECONDS",
+                       help="how long to wait for each element or page (default: 3)")
+    browser_arg(shots)
+
+    export = verb("export", cmd_export, "regenerate the step-by-step guide (Markdown or HTML) from the flow")
+    flows_arg(export)
+    export.add_argument("--format", choices=("md", "html"), default="md", help="output format (default: md)")
+    export.add_argument("--out", type=Path, required=True, metavar="DIR", help="where OUT/<flow-id>.md|html go")
+    export.add_argument("--images", type=Path, default=Path("screenshots"), metavar="DIR",
+                        help="the screenshots' folder (guide shots --out), relative to --out (default: screenshots)")
+    export.add_argument("--link-images", action="store_true",
+                        help="HTML: refer to the screenshots beside the page instead of embedding them")
+    export.add_argument("--index", action="store_true",
+                        help="also write README.md (md) or index.html (html) listing the guides")
 
     lint = verb("lint", cmd_lint, "validate flows without a browser")
     flows_arg(lint)

@@ -40,6 +40,10 @@ class GoBack(Exception):
     """The person asked for the previous step."""
 
 
+class Skip(Exception):
+    """The person skipped a step the page no longer offers (the drift is recorded)."""
+
+
 @dataclass
 class StepContext:
     loaded: LoadedFlow
@@ -148,6 +152,7 @@ class Engine:
     session: Session
     performer: Performer
     values: Values
+    start_url: str | None = None  # another address for the start page (a staging site)
 
     @property
     def flow(self) -> Flow:
@@ -158,7 +163,7 @@ class Engine:
     def run(self) -> dict[str, str]:
         """Walk the whole flow from its start page; return the answers given to questions."""
         start = self.flow.pages[self.flow.start]
-        self._open(start, self.flow.start, ("start",), self.flow.steps[0])
+        self._open(start, self.flow.start, ("start",), self.flow.steps[0], self.start_url)
         queue: list[tuple[Path_, Step]] = [(("steps", i), s) for i, s in enumerate(self.flow.steps)]
         answers: dict[str, str] = {}
         history: list[tuple[int, list[tuple[Path_, Step]], dict[str, str]]] = []
@@ -178,10 +183,13 @@ class Engine:
                     history.append((index, list(queue), dict(answers)))
                     self.execute(ctx)
             except GoBack:
-                history.pop() if history and history[-1][0] == index else None
+                if history and history[-1][0] == index:
+                    history.pop()
                 if history:
                     index, queue, answers = history.pop()
                 continue
+            except Skip:
+                pass
             index += 1
         return answers
 
@@ -215,9 +223,9 @@ class Engine:
 
     # --- pieces ----------------------------------------------------------------------------
 
-    def _open(self, spec: PageSpec, page_id: str, path: Path_, step: Step) -> None:
+    def _open(self, spec: PageSpec, page_id: str, path: Path_, step: Step, url: str | None = None) -> None:
         try:
-            self.session.goto(spec.url.replace("*", ""), self.performer.timeout_ms)
+            self.session.goto(url or spec.url.replace("*", ""), self.performer.timeout_ms)
         except PlaywrightError as error:
             raise Drift(self.loaded.where(path), step, "page did not open", f"page '{page_id}' at {spec.url}",
                         _first_line(error), "check the URL in the flow's pages, and that a fixture serves it",

@@ -55,6 +55,8 @@ def card(ctx: StepContext, buttons: list[dict[str, Any]] | None = None, status: 
         "rules": [{"text": r.text, "pattern": r.pattern} for r in ctx.rules] if step.action == "fill" else [],
         "secret": ctx.secret,
     }
+    if step.outside and step.lands:  # the link arrives by e-mail: let the person paste it
+        data["paste"] = {"label": "Vous pouvez aussi coller ici le lien reçu :"}
     if step.table:
         table = flow.tables[step.table]
         data["table"] = {
