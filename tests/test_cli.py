@@ -1,0 +1,72 @@
+"""The command line's small verbs: list, schema, doctor, and usage errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from guide.browser import BrowserNotFound, resolve_browser
+from guide.cli import main
+
+from .conftest import FLOWS
+
+
+def guide(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "guide", *args], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, **(env or {})})
+
+
+def test_list_shows_steps_options_and_branches(capsys):
+    assert main(["list", str(FLOWS)]) == 0
+    out = capsys.readouterr().out
+    for words in ("douane-mot-de-passe-portailpro", "se-connecter", 'lien "Se connecter" dans bloc "Mon espace personnel"',
+                  "methode-2", "oublie › methode-1", "expire › methode-2", "simulé contre les fixtures"):
+        assert words in out, words
+
+
+def test_schema_prints_json(capsys):
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema["$schema"].endswith("2020-12/schema")
+    assert "target" in schema["$defs"]["Step"]["properties"]
+
+
+def test_doctor_names_the_browser_and_why():
+    done = guide("doctor")
+    assert done.returncode == 0
+    assert "✓ browser:" in done.stdout and "looked at" in done.stdout
+
+
+def test_browser_path_that_does_not_exist_is_a_clear_error(tmp_path):
+    done = guide("doctor", "--browser-path", str(tmp_path / "no-chrome"))
+    assert done.returncode == 2
+    assert "does not exist" in done.stderr and "Traceback" not in done.stderr
+    try:
+        resolve_browser(str(tmp_path / "no-chrome"))
+    except BrowserNotFound as error:
+        assert "--browser-path" in str(error)
+    else:
+        raise AssertionError("a missing browser must be refused")
+
+
+def test_guide_browser_environment_variable_wins(tmp_path):
+    fake = tmp_path / "chrome"
+    fake.write_text("#!/bin/sh\n")
+    fake.chmod(0o755)
+    done = guide("doctor", env={"GUIDE_BROWSER": str(fake)})
+    assert done.returncode == 0 and f"{fake} — given by GUIDE_BROWSER" in done.stdout
+
+
+def test_usage_errors_exit_2():
+    assert guide().returncode == 2
+    assert guide("frobnicate").returncode == 2
+    done = guide("check", "--timeout", "soon")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+def test_module_and_console_script_agree():
+    done = subprocess.run([os.path.join(os.path.dirname(sys.executable), "guide"), "--help"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "check" in done.stdout
