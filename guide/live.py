@@ -190,12 +190,8 @@ class Person:
 
     def _show(self, ctx: StepContext, buttons: list[dict[str, Any]], **kwargs: Any) -> None:
         self.shown = ctx
-        page = self.session.page
-        data_ctx = ctx if ctx.locator is None or ctx.page == page else _on(ctx, page)
         try:
-            overlay.show(data_ctx, page, buttons=buttons, **kwargs)
-            if ctx.step.outside and ctx.step.lands:
-                page.evaluate("() => 0")  # keep the protocol in step with the page
+            overlay.show(ctx, self.session.page, buttons=buttons, **kwargs)
         except PlaywrightError:
             self._navigated = True  # drawn on a page that went away: redraw on the next one
 
@@ -234,12 +230,6 @@ class Person:
     def _loaded(self, page: Page) -> None:
         if page == self.session.page:
             self._navigated = True
-
-
-def _on(ctx: StepContext, page: Page) -> StepContext:
-    from dataclasses import replace
-
-    return replace(ctx, page=page)
 
 
 @dataclass

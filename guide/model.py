@@ -98,22 +98,6 @@ class Target(Strict):
             )
         return self
 
-    def describe(self) -> str:
-        """How a person would say it: button « Réinitialiser »."""
-        if self.role:
-            what = f"{self.role} « {self.name} »"
-        elif self.label:
-            what = f"champ « {self.label} »"
-        elif self.text:
-            what = f"texte « {self.text} »"
-        elif self.placeholder:
-            what = f"champ « {self.placeholder} » (indication)"
-        elif self.css:
-            what = f"css {self.css}"
-        else:
-            what = f"test id {self.testid}"
-        return f"{what} dans {self.within.describe()}" if self.within else what
-
 
 class Rule(Strict):
     """A rule the page enforces on a field; shown live as ✓ / ✗ beside it."""
