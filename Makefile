@@ -24,9 +24,10 @@ browser: setup
 	  && apt-get install -y -qq xvfb xauth >/dev/null 2>&1; } \
 	  || echo "xvfb-run not available: the headed live test will be skipped"
 
+# CHECK_ARGS: more `guide check` options, e.g. make check CHECK_ARGS="-j 2 --shard 1/3"
 check: browser
 	$(BIN)/guide lint
-	$(BIN)/guide check --junit guide-results/junit.xml
+	$(BIN)/guide check --junit guide-results/junit.xml $(CHECK_ARGS)
 
 test: browser
 	$(BIN)/python -m pytest
@@ -40,6 +41,7 @@ docs: browser
 
 bench: browser
 	$(BIN)/python bench/bench_check.py
+	$(BIN)/python bench/bench_scale.py
 
 clean:
 	rm -rf $(VENV) guide-results test-results *.egg-info
