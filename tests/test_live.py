@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -101,7 +102,10 @@ def walk(flow: Path, answers: dict[str, str], name: str, fixtures: Path = FIXTUR
     loaded = load_flow(flow)
     person = SimulatedPerson(loaded, answers, SHOTS / name,
                              mailbox="https://messagerie.exemple.fr/" if "douane" in flow.name else None)
-    outcome = run_live(loaded, fixtures=fixtures, headless=True, wait_s=wait_s, idle=person)
+    # a thread of its own: pytest-playwright's Playwright may already run in this one
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        outcome = pool.submit(run_live, loaded, fixtures=fixtures, headless=True, wait_s=wait_s,
+                              idle=person).result()
     return outcome, person
 
 
