@@ -75,8 +75,8 @@ class AutoPilot:
 def new_context(browser: Browser, router: FixtureRouter | None,
                 reduced_motion: str | None = "reduce") -> BrowserContext:
     """A fresh, deterministic context; with a router, every request is served offline."""
-    context = browser.new_context(viewport=VIEWPORT, locale="fr-FR", timezone_id="Europe/Paris",
-                                  service_workers="block", reduced_motion=reduced_motion)  # type: ignore[arg-type]
+    # CONTEXT_ARGS: the same settings the pytest plugin gives pytest-playwright's contexts
+    context = browser.new_context(**{**CONTEXT_ARGS, "reduced_motion": reduced_motion})
     if router:
         router.install(context)
     return context

@@ -142,7 +142,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from .check import CheckOptions
-    from .parallel import BrowserSource, plan, run_checks, shard
+    from .parallel import BrowserSource, WorkerCrash, plan, run_checks, shard
     from .report import print_results, write_junit
 
     loaded = _flows(args.flows)
@@ -152,14 +152,21 @@ def cmd_check(args: argparse.Namespace) -> int:
         jobs = shard(jobs, *args.shard)
         console.print(f"shard {args.shard[0]}/{args.shard[1]}: {len(jobs)} of {len(plan(loaded))} branches")
     source = BrowserSource(executable=args.browser_path, connect=args.connect)
+    # Redrawn on each result, not by a thread: -j N can then fork its workers (see parallel.py).
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=console, transient=True) as progress:
+                  console=console, transient=True, auto_refresh=False) as progress:
         task = progress.add_task(f"checking {len(jobs)} branches", total=len(jobs))
+        progress.refresh()
 
         def advance(result) -> None:
-            progress.update(task, advance=1, description=f"checked {result.flow_id} › {result.branch}")
+            progress.update(task, advance=1, description=f"checked {result.flow_id} › {result.branch}",
+                            refresh=True)
 
-        results = run_checks(loaded, jobs, options, source, workers=args.jobs, on_result=advance)
+        try:
+            results = run_checks(loaded, jobs, options, source, workers=args.jobs, on_result=advance)
+        except WorkerCrash as error:  # killed (out of memory…) or a bug: say so, without our stack
+            errors.print(f"guide: {error}", markup=False)
+            return BAD_INPUT
     print_results(console, results)
     if args.junit:
         write_junit(args.junit, results)
@@ -279,7 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
     browser_arg(check)
     check.add_argument("-j", "--jobs", type=_argument(_parse_workers), default=1, metavar="N",
                        help="check branches in N worker processes, each with its own browser; "
-                            "auto: one per CPU (default: 1)")
+                            "auto: one per two CPUs, as each keeps ~1.7 cores busy (default: 1)")
     check.add_argument("--shard", type=_argument(_parse_shard), metavar="I/N",
                        help="check only the I-th of N deterministic slices of the branches (CI jobs)")
     check.add_argument("--connect", type=_argument(_check_endpoint), metavar="WS",
@@ -304,7 +311,9 @@ def build_parser() -> argparse.ArgumentParser:
                                       "from the fixtures; files change only when their pixels do")
     flows_arg(shots)
     shots.add_argument("--out", type=Path, required=True, metavar="DIR",
-                       help="where the screenshots go: DIR/<flow-id>/<NN>-<step-id>.png")
+                       help="where the screenshots go: DIR/<flow-id>/<NN>-<step-id>.png, NN the step's "
+                            "number in the guide (document order; 07a, 07b… for steps simulated against the "
+                            "fixtures); a step shared by several branches has one file")
     shots.add_argument("--fixtures", type=_existing_dir, default=Path("fixtures"), metavar="DIR",
                        help="fixture tree laid out as HOST/PATH (default: fixtures/)")
     shots.add_argument("--check", action="store_true",

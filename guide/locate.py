@@ -56,18 +56,20 @@ def find(page: Page, target: Target, timeout_ms: float, must_be_enabled: bool) -
         find(page, target.within, timeout_ms, must_be_enabled=False)
     locator = build(page, target)
     try:
-        locator.first.wait_for(state="visible", timeout=timeout_ms)
+        # One round trip on the pass path: a locator's wait is strict, so this returns once
+        # exactly one match is visible, and fails at once when two or more match.
+        locator.wait_for(state="visible", timeout=timeout_ms)
     except PlaywrightTimeout:
         raise _absent_or_hidden(page, target, locator) from None
-    count = locator.count()
-    if count > 1:
+    except PlaywrightError as error:
+        if "strict mode violation" not in str(error):
+            raise
+        count = locator.count()
         raise LocateError(
             "ambiguous target", f"one {describe(target)}",
             f"{count} elements match: " + "; ".join(_outline(locator.nth(i)) for i in range(min(count, 5))),
             "a person cannot tell them apart: scope the target with `within:` (the block it is in), "
-            "or ask the site to give them distinct names")
-    if not locator.is_visible():  # the first match was visible, but the DOM moved meanwhile
-        raise _absent_or_hidden(page, target, locator)
+            "or ask the site to give them distinct names") from None
     if must_be_enabled and not locator.is_enabled():
         raise LocateError("disabled target", f"{describe(target)} usable", f"{describe(target)} is disabled",
                           "the page no longer lets the person use it: check the previous steps "
