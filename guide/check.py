@@ -86,6 +86,16 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "main"
 
 
+def drift_report(drift: Drift, values: Values) -> DriftReport:
+    """The report of a drift, every text that could hold a secret masked."""
+    return DriftReport(drift.where, drift.step.id, values.mask(drift.step.instruction), drift.problem,
+                       values.mask(drift.expected), values.mask(drift.found), drift.fix, values.mask(drift.url))
+
+
+def blocked_warnings(router: FixtureRouter, values: Values) -> list[str]:
+    return [f"blocked request outside the fixtures: {values.mask(b)}" for b in router.blocked]
+
+
 def check_branch(browser: Browser | None, loaded: LoadedFlow, branch: Branch, options: CheckOptions,
                  trace_to: Path | None = None, make_context: ContextMaker | None = None) -> BranchResult:
     """Replay one branch in a fresh context; on drift, describe it (and keep artifacts)."""
@@ -108,9 +118,7 @@ def check_branch(browser: Browser | None, loaded: LoadedFlow, branch: Branch, op
     try:
         Engine(loaded, session, pilot, values).run()
     except Drift as drift:
-        result.drift = DriftReport(drift.where, drift.step.id, values.mask(drift.step.instruction), drift.problem,
-                                   values.mask(drift.expected), values.mask(drift.found), drift.fix,
-                                   values.mask(drift.url))
+        result.drift = drift_report(drift, values)
         if trace_to:
             _keep_artifacts(result.drift, session, pilot, trace_to, values)
     finally:
@@ -119,7 +127,7 @@ def check_branch(browser: Browser | None, loaded: LoadedFlow, branch: Branch, op
         if trace_to and not result.drift:
             context.tracing.stop()
         context.close()
-    result.warnings += [f"blocked request outside the fixtures: {values.mask(b)}" for b in router.blocked]
+    result.warnings += blocked_warnings(router, values)
     result.warnings += [f"page script error: {e}" for e in page_errors]
     return result
 

@@ -176,7 +176,6 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_live(args: argparse.Namespace) -> int:
     from .live import run_live
-    from .report import DriftReport
 
     loaded = load_flows([args.flow])[0]
     given = dict(_assignment(item) for item in args.var)
@@ -187,9 +186,7 @@ def cmd_live(args: argparse.Namespace) -> int:
     outcome = run_live(loaded, fixtures=args.fixtures, start_url=args.start, given=given,
                        autoplay_s=args.pace if args.autoplay else None, headless=args.headless,
                        browser_path=args.browser_path, wait_s=args.wait)
-    for drift in outcome.drifts:
-        report = DriftReport(drift.where, drift.step.id, drift.step.instruction, drift.problem,
-                             drift.expected, drift.found, drift.fix, drift.url)
+    for report in outcome.reports:
         errors.print(report.text(), markup=False)
     if outcome.drifts:
         errors.print(f"{len(outcome.drifts)} step(s) no longer matched the pages: the guide needs an update.")

@@ -23,6 +23,7 @@ from playwright.sync_api import Locator, Page
 from . import locate, overlay
 from .engine import Drift, GoBack, Session, Skip, StepContext, Stop, do_action, url_matches
 from .model import Option
+from .report import DriftReport
 from .secrets import Values
 
 PREV = {"id": "prev", "label": "Précédent"}
@@ -236,6 +237,7 @@ class Person:
 class LiveOutcome:
     finished: bool  # walked to the last step (else the person quit)
     drifts: list[Drift]
+    reports: list[DriftReport]  # the drifts as guide check words them, secrets masked
 
 
 def run_live(loaded, *, fixtures=None, start_url: str | None = None, given: dict[str, str] | None = None,
@@ -245,7 +247,7 @@ def run_live(loaded, *, fixtures=None, start_url: str | None = None, given: dict
     from playwright.sync_api import sync_playwright
 
     from .browser import launch, resolve_browser
-    from .check import new_context
+    from .check import drift_report, new_context
     from .engine import Engine
     from .routing import FixtureRouter
 
@@ -271,4 +273,4 @@ def run_live(loaded, *, fixtures=None, start_url: str | None = None, given: dict
         finally:
             context.close()
             browser.close()
-    return LiveOutcome(finished, person.drifts)
+    return LiveOutcome(finished, person.drifts, [drift_report(d, values) for d in person.drifts])

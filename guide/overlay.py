@@ -70,11 +70,17 @@ def show(ctx: StepContext, page: Page | None = None, **kwargs: Any) -> None:
     """Draw the overlay for `ctx` on its target (or centred when the step has none)."""
     data = card(ctx, **kwargs)
     page = page or ctx.page
-    ensure(page)
+    # One round trip when the init script is there (the usual case); inject it only when not.
+    if not _draw(ctx, page, data):
+        ensure(page)
+        _draw(ctx, page, data)
+
+
+def _draw(ctx: StepContext, page: Page, data: dict[str, Any]) -> bool:
+    """Ask the overlay to draw; False when the page has no overlay yet."""
     if ctx.locator is not None:
-        ctx.locator.evaluate("(el, card) => window.__guide.show(el, card)", data)
-    else:
-        page.evaluate("card => window.__guide.show(null, card)", data)
+        return ctx.locator.evaluate("(el, card) => !!window.__guide && (window.__guide.show(el, card), true)", data)
+    return page.evaluate("card => !!window.__guide && (window.__guide.show(null, card), true)", data)
 
 
 def hide(page: Page) -> None:

@@ -41,18 +41,17 @@ from rich.table import Table
 from playwright.sync_api import Browser, BrowserContext, ElementHandle, Locator, Page
 
 from . import overlay
-from .check import AutoPilot, CheckOptions, check_branch, slug
+from .check import CONTEXT_ARGS, VIEWPORT, AutoPilot, CheckOptions, blocked_warnings, check_branch, drift_report, slug
 from .engine import Branch, Drift, Engine, Session, StepContext, branches
 from .files import write_atomic
 from .loader import LoadedFlow, Path_
 from .model import Flow, Option, Step
-from .report import BranchResult, DriftReport
+from .report import BranchResult
 from .routing import FixtureRouter
 from .secrets import Values
 
-VIEWPORT = {"width": 1280, "height": 720}
 SCALE = 1
-TIMEZONE = "Europe/Paris"
+TIMEZONE = CONTEXT_ARGS["timezone_id"]
 # Pages showing "today" or a date computed from it must not change from one run to the next.
 CLOCK = datetime(2026, 1, 15, 10, 0, tzinfo=ZoneInfo(TIMEZONE))
 MASK_COLOR = "#3b3b3b"
@@ -294,20 +293,13 @@ class FlowShots:
 
 def new_context(browser: Browser, router: FixtureRouter) -> BrowserContext:
     """A deterministic context: same pixels on every run, every request from the fixtures."""
-    context = browser.new_context(
-        viewport=VIEWPORT, screen=VIEWPORT, device_scale_factor=SCALE, locale="fr-FR",
-        timezone_id=TIMEZONE, color_scheme="light", reduced_motion="reduce", forced_colors="none",
-        service_workers="block")
+    # the check's settings (viewport, fr-FR, time zone, reduced motion), pinned further for pixels
+    context = browser.new_context(**CONTEXT_ARGS, screen=VIEWPORT,
+                                  device_scale_factor=SCALE, color_scheme="light", forced_colors="none")
     context.clock.set_fixed_time(CLOCK)
     router.install(context)
     overlay.install(context)
     return context
-
-
-def drift_report(drift: Drift, values: Values) -> DriftReport:
-    """The check's report for a drift (every text masked)."""
-    return DriftReport(drift.where, drift.step.id, values.mask(drift.step.instruction), drift.problem,
-                       values.mask(drift.expected), values.mask(drift.found), drift.fix, values.mask(drift.url))
 
 
 def shoot_branch(browser: Browser, loaded: LoadedFlow, branch: Branch, camera: Camera,
@@ -326,7 +318,7 @@ def shoot_branch(browser: Browser, loaded: LoadedFlow, branch: Branch, camera: C
         result.seconds = time.perf_counter() - started
         result.steps = camera.steps
         context.close()
-    result.warnings += [f"blocked request outside the fixtures: {camera.values.mask(b)}" for b in router.blocked]
+    result.warnings += blocked_warnings(router, camera.values)
     return result
 
 
