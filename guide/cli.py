@@ -79,7 +79,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from .engine import branches
+    from .tree import branches
 
     for item in _flows(args.flows):
         flow = item.flow
@@ -207,7 +207,8 @@ def cmd_shots(args: argparse.Namespace) -> int:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from .browser import launch, resolve_browser
-    from .shots import ShotOptions, print_run, run
+    from .gallery import print_run
+    from .shots import ShotOptions, run
 
     if args.out.exists() and not args.out.is_dir():
         raise UsageError(f"--out {args.out}: not a folder")

@@ -4,7 +4,7 @@ One walk over the flow (`Guide`) tells a writer (`MarkdownWriter`, `HtmlWriter`)
 write: title, who it is for, what you need, the rules to respect, numbered steps with their
 instruction, note and screenshot, questions and their alternatives as sections (« Méthode
 n°1 », « Méthode n°2 »), tables (with their e-mail links) and closing notes. Step numbers
-are the screenshots' numbers (guide.shots.plan), so « étape 12 » is 12-….png.
+are the screenshots' numbers (guide.numbering), so « étape 12 » is 12-….png.
 
 Output depends on the flow and the screenshots only (no date, no absolute path): exporting
 twice gives the same files, and a file whose text did not change is not rewritten.
@@ -23,9 +23,10 @@ from typing import Protocol
 from urllib.parse import quote
 
 from .files import write_atomic
-from .loader import LoadedFlow, Path_
+from .loader import LoadedFlow
 from .model import Flow, Option, Step, Table
-from .shots import Shot, plan
+from .numbering import Number, number_steps
+from .tree import Path_, walk
 
 ASSETS = Path(__file__).with_name("export")
 FORMATS = ("md", "html")
@@ -109,12 +110,12 @@ class Guide:
     loaded: LoadedFlow
     writer: Writer
     options: ExportOptions
-    shots: dict[Path_, Shot] = field(init=False)
+    shots: dict[Path_, Number] = field(init=False)
     missing: list[Path] = field(default_factory=list)  # screenshots not found
     questions: dict[str, Step] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.shots = plan(self.flow)
+        self.shots = number_steps(self.flow)
 
     @property
     def flow(self) -> Flow:
@@ -278,15 +279,15 @@ class Guide:
         w.table(table.columns, rows)
 
     def _unattached_tables(self) -> None:
-        used = {step.table for _, step in _all_steps(self.flow) if step.table}
+        used = {node.step.table for node in walk(self.flow.steps) if node.step.table}
         extra = [t for name, t in self.flow.tables.items() if name not in used]
         if extra:
             self.writer.heading(2, "Annexes")
             for table in extra:
                 self._table(table)
 
-    def _figure(self, shot: Shot) -> None:
-        file = self.images_dir / self.flow.id / shot.name
+    def _figure(self, shot: Number) -> None:
+        file = self.images_dir / self.flow.id / shot.file_name
         if not file.is_file():
             self.missing.append(file)
             return
@@ -301,12 +302,6 @@ class Guide:
     @property
     def images_dir(self) -> Path:
         return self.options.out / self.options.images  # an absolute --images stays absolute
-
-
-def _all_steps(flow: Flow):
-    from .loader import walk_steps
-
-    return walk_steps(flow.steps)
 
 
 # --- Markdown --------------------------------------------------------------------------------

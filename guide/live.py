@@ -15,26 +15,28 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Page
 
-from . import locate, overlay
-from .engine import Drift, GoBack, Session, Skip, StepContext, Stop, do_action, url_matches
+from . import overlay
+from .actions import action as action_named
+from .engine import Drift, GoBack, Skip, StepContext, Stop, do_action
+from .locate import LocateError
+from .loader import LoadedFlow
 from .model import Option
+from .protocol import Button, Event, Key, Status
 from .report import DriftReport
 from .secrets import Values
+from .session import Session, url_matches
 
-PREV = {"id": "prev", "label": "Précédent"}
-NEXT = {"id": "next", "label": "Suivant", "primary": True}
-QUIT = {"id": "quit", "label": "Quitter"}
-SKIP = {"id": "skip", "label": "Passer cette étape"}
+PREV = {"id": Button.PREV, "label": "Précédent"}
+NEXT = {"id": Button.NEXT, "label": "Suivant", "primary": True}
+QUIT = {"id": Button.QUIT, "label": "Quitter"}
+SKIP = {"id": Button.SKIP, "label": "Passer cette étape"}
 WAITING = "En attente de la page…"
-
-# Which overlay events complete a step, by action.
-COMPLETES = {"click": {"click"}, "fill": {"change"}, "select": {"change"}, "choose": {"change", "click"},
-             "check": {"change", "click"}, "uncheck": {"change", "click"}, "press": {"input", "change"}}
 
 
 @dataclass
@@ -48,6 +50,7 @@ class Person:
     idle: Callable[[Person], None] | None = None  # called while waiting (tests drive a person here)
     timeout_ms: float = 30_000
     simulates_outside: bool = False
+    patience_ms: float = 250  # one look for a missing target, between two looks at the person
     drifts: list[Drift] = field(default_factory=list)
     events: deque[dict[str, Any]] = field(default_factory=deque)
     shown: StepContext | None = None
@@ -67,55 +70,52 @@ class Person:
         if self.autoplay_s is not None:
             self._pause()
             return ctx.options[0]
-        event = self._wait(lambda e: e.get("type") == "button" and e.get("id") in {o.id for o in ctx.options})
-        return next(o for o in ctx.options if o.id == event["id"])  # type: ignore[index]
+        ids = {o.id for o in ctx.options}
+        event = self._wait(lambda e: e.get("type") == Event.BUTTON and e.get("id") in ids)
+        assert event is not None
+        return next(o for o in ctx.options if o.id == event["id"])
 
-    def locate(self, ctx: StepContext) -> Locator:
-        assert ctx.step.target is not None
-        target, enabled = ctx.step.target, ctx.step.acts
-        try:
-            return locate.find(self.session.page, target, 500, enabled)
-        except locate.LocateError:
-            pass
-        ctx.locator = None
-        self._show(ctx, self._nav(ctx, next_button=False), status="waiting", message=WAITING)
-        deadline = time.monotonic() + self.wait_ms / 1000
-        error: locate.LocateError | None = None
-        while time.monotonic() < deadline:
-            self._drain()
-            try:
-                found = locate.find(self.session.page, target, 250, enabled)
-                ctx.page = self.session.page
-                return found
-            except locate.LocateError as missing:
-                error = missing
-            except PlaywrightError:  # the page is navigating: try again on the new one
-                self._pump(100)
-        assert error is not None
-        return self._no_longer_matches(ctx, error)
+    def waiting(self, ctx: StepContext) -> None:
+        """The target is not there yet: say so once, and keep listening to the person."""
+        if self.shown is not ctx or ctx.locator is not None:
+            ctx.locator = None
+            self._show(ctx, self._nav(ctx, next_button=False), status=Status.WAITING, message=WAITING)
+        self._drain()
 
     def show(self, ctx: StepContext) -> None:
         # what the person did for the previous step (a radio fires click *and* change) must
         # not complete this one
-        self.events = deque(e for e in self.events if e.get("type") != "target")
+        self.events = deque(e for e in self.events if e.get("type") != Event.TARGET)
         self._show(ctx, self._nav(ctx, next_button=not ctx.step.acts))
 
     def perform(self, ctx: StepContext) -> None:
         step = ctx.step
         if self.autoplay_s is not None:
             self._pause()
-            do_action(ctx, self.timeout_ms, self.values)
+            do_action(ctx, self.timeout_ms)
             return
         if step.outside or not step.acts:
-            self._wait(lambda e: e.get("type") == "button" and e.get("id") == "next", until=self._landed_if(ctx),
-                       on_paste=self._open_pasted, ctx=ctx)
+            self._wait(lambda e: e.get("type") == Event.BUTTON and e.get("id") == Button.NEXT,
+                       until=self._landed_if(ctx), on_paste=self._open_pasted, ctx=ctx)
             return
-        wanted = COMPLETES.get(step.action or "", set())
-        self._wait(lambda e: e.get("type") == "target" and e.get("action") in wanted, until=self._landed_if(ctx),
-                   ctx=ctx)
+        wanted = set(action_named(step.action).listen) if step.action else set()
+        self._wait(lambda e: e.get("type") == Event.TARGET and (e.get("event") or e.get("action")) in wanted,
+                   until=self._landed_if(ctx), ctx=ctx)
 
     def landed(self, ctx: StepContext) -> None:
         pass
+
+    def drifted(self, ctx: StepContext, drift: Drift) -> None:
+        """Say plainly that the page no longer matches; the person skips the step or quits."""
+        self.drifts.append(drift)
+        if self.autoplay_s is not None:  # nobody to ask: a demo stops at the first drift
+            raise Stop()
+        message = (f"Cette page ne correspond plus au guide : « {self.values.mask(drift.expected)} » est "
+                   "introuvable. Vous pouvez passer cette étape ou quitter le guide.")
+        ctx.locator = None
+        self._show(ctx, [SKIP, QUIT], status=Status.DRIFT, message=message)
+        self._wait(lambda e: e.get("type") == Event.BUTTON and e.get("id") == Button.SKIP)
+        raise Skip()
 
     # --- waiting for the person -----------------------------------------------------------------
 
@@ -126,7 +126,7 @@ class Person:
             while self.events:
                 event = self.events.popleft()
                 self._global(event)
-                if event.get("type") == "paste" and on_paste:
+                if event.get("type") == Event.PASTE and on_paste:
                     on_paste(str(event.get("value", "")))
                 elif accept(event):
                     return event
@@ -139,12 +139,12 @@ class Person:
 
     def _global(self, event: dict[str, Any]) -> None:
         kind, ident = event.get("type"), event.get("id") or event.get("key")
-        if (kind == "button" and ident == "quit") or (kind == "key" and ident == "Escape"):
+        if (kind == Event.BUTTON and ident == Button.QUIT) or (kind == Event.KEY and ident in (Key.QUIT, "Escape")):
             raise Stop()
-        if (kind == "button" and ident == "prev") or (kind == "key" and ident == "prev"):
+        if (kind == Event.BUTTON and ident == Button.PREV) or (kind == Event.KEY and ident == Key.PREV):
             raise GoBack()
-        if kind == "key" and ident == "next":
-            event.update(type="button", id="next")
+        if kind == Event.KEY and ident == Key.NEXT:
+            event.update(type=Event.BUTTON, id=Button.NEXT)
 
     def _drain(self) -> None:
         """Handle quit/back while the person waits for a page."""
@@ -199,23 +199,10 @@ class Person:
     def _redraw(self, ctx: StepContext) -> None:
         if ctx.step.target is not None:
             try:
-                ctx.locator = locate.find(self.session.page, ctx.step.target, 1000, ctx.step.acts)
-                ctx.page = self.session.page
-            except (locate.LocateError, PlaywrightError):
+                ctx.locator = self.session.find(ctx.step.target, 1000, ctx.step.acts)
+            except LocateError:
                 ctx.locator = None
         self._show(ctx, self._nav(ctx, next_button=not ctx.step.acts or ctx.locator is None))
-
-    def _no_longer_matches(self, ctx: StepContext, error: locate.LocateError) -> Locator:
-        drift = Drift(ctx.loaded.where(ctx.path + ("target",)), ctx.step, error.problem, error.expected,
-                      self.values.mask(error.found), error.fix, self.session.page.url)
-        self.drifts.append(drift)
-        if self.autoplay_s is not None:  # nobody to ask: a demo stops at the first drift
-            raise Stop()
-        message = (f"Cette page ne correspond plus au guide : « {error.expected} » est introuvable. "
-                   "Vous pouvez passer cette étape ou quitter le guide.")
-        self._show(ctx, [SKIP, QUIT], status="drift", message=message)
-        self._wait(lambda e: e.get("type") == "button" and e.get("id") == "skip")
-        raise Skip()
 
     # --- tabs and navigations ---------------------------------------------------------------
 
@@ -240,37 +227,33 @@ class LiveOutcome:
     reports: list[DriftReport]  # the drifts as guide check words them, secrets masked
 
 
-def run_live(loaded, *, fixtures=None, start_url: str | None = None, given: dict[str, str] | None = None,
-             autoplay_s: float | None = None, headless: bool = False, browser_path: str | None = None,
-             wait_s: float = 20.0, idle: Callable[[Person], None] | None = None) -> LiveOutcome:
+def run_live(loaded: LoadedFlow, *, fixtures: Path | None = None, start_url: str | None = None,
+             given: dict[str, str] | None = None, autoplay_s: float | None = None, headless: bool = False,
+             browser_path: str | None = None, wait_s: float = 20.0,
+             idle: Callable[[Person], None] | None = None) -> LiveOutcome:
     """Open a browser on the flow's first page and guide the person to the end."""
     from playwright.sync_api import sync_playwright
 
     from .browser import launch, resolve_browser
-    from .check import drift_report, new_context
-    from .engine import Engine
-    from .routing import FixtureRouter
+    from .runner import LIVE, context_maker, run_branch
 
     flow = loaded.flow
     # Against fixtures the test values fit the pages; on the real site only autoplay types.
     values = Values.for_fixtures(flow) if fixtures else Values.for_person(flow, given or {})
+
+    def person(session: Session) -> Person:
+        return Person(session, values, wait_ms=wait_s * 1000, autoplay_s=autoplay_s, idle=idle,
+                      # a demo on fixtures plays the mailbox too; on the real site the person reads it
+                      simulates_outside=autoplay_s is not None and fixtures is not None)
+
     with sync_playwright() as playwright:
         browser = launch(playwright, resolve_browser(browser_path, playwright), headless=headless)
-        context = new_context(browser, FixtureRouter(fixtures) if fixtures else None, reduced_motion=None)
-        overlay.install(context)
-        session = Session(context)
-        person = Person(session, values, wait_ms=wait_s * 1000, autoplay_s=autoplay_s, idle=idle,
-                        # a demo on fixtures plays the mailbox too; on the real site the person reads it
-                        simulates_outside=autoplay_s is not None and fixtures is not None)
-        finished = True
         try:
-            Engine(loaded, session, person, values, start_url=start_url).run()
-        except Stop:
-            finished = False
-        except Drift as drift:  # the start page or a landing did not match
-            person.drifts.append(drift)
-            finished = False
+            run = run_branch(loaded, "live", context_maker(browser, LIVE), LIVE, fixtures, person, values,
+                             start_url=start_url)
         finally:
-            context.close()
             browser.close()
-    return LiveOutcome(finished, person.drifts, [drift_report(d, values) for d in person.drifts])
+    # a drift the person could not skip (the start page did not match) ends the guide
+    drifts = run.performer.drifts + ([run.drift] if run.drift is not None else [])
+    finished = not run.stopped and run.drift is None
+    return LiveOutcome(finished, drifts, [DriftReport.from_drift(d, values) for d in drifts])

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,13 +16,13 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .model import Flow, Option, Step
+from .model import Flow
+from .tree import Path_, walk
 
 MAX_BYTES = 1_000_000  # a flow is a few kilobytes; megabytes are a mistake or an attack
 MAX_NODES = 50_000  # bounds alias expansion ("billion laughs")
 VARIABLE_REF = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
-Path_ = tuple[str | int, ...]
 KEY = "<key>"  # marks a key's position in the positions map
 
 
@@ -134,7 +134,7 @@ def read_yaml(text: str, file: str) -> tuple[Any, dict[Path_, tuple[int, int]]]:
 
 def _model_at(path: Path_) -> type[BaseModel] | None:
     """The model class that owns the mapping at `path`, to suggest its keys."""
-    from .model import Page, Source, Table, Target, Variable
+    from .model import Option, Page, Source, Step, Table, Target, Variable
 
     model: type[BaseModel] | None = Flow
     i = 0
@@ -229,16 +229,6 @@ def _closest(positions: dict[Path_, tuple[int, int]], path: Path_) -> tuple[int,
 # --- references between parts of a flow -------------------------------------------------
 
 
-def walk_steps(steps: Iterable[Step], path: Path_ = ("steps",)) -> Iterator[tuple[Path_, Step]]:
-    """Every step of a flow, options and simulations included, with its path."""
-    for index, step in enumerate(steps):
-        here = path + (index,)
-        yield here, step
-        yield from walk_steps(step.simulate, here + ("simulate",))
-        for number, option in enumerate(step.options):
-            yield from walk_steps(option.steps, here + ("options", number, "steps"))
-
-
 def _check_references(flow: Flow, positions: dict[Path_, tuple[int, int]], file: str) -> None:
     problems: list[Problem] = []
 
@@ -255,7 +245,10 @@ def _check_references(flow: Flow, positions: dict[Path_, tuple[int, int]], file:
     known("page", flow.start, flow.pages, ("start",))
     seen: dict[str, Path_] = {}
     questions: dict[str, set[str]] = {}
-    for path, step in walk_steps(flow.steps):
+    for node in walk(flow.steps):
+        path, step = node.path, node.step
+        if node.simulated and (step.options or step.simulate or step.outside):
+            problem(path, "a simulated step is a plain browser step: no question, outside or simulate in it")
         if step.id in seen:
             line, _ = _closest(positions, seen[step.id] + ("id",))
             problem(path + ("id",), f"duplicate step id {step.id!r} (first used on line {line}): give each step its own id")

@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 from .browser import BrowserNotFound, launch, resolve_browser
 from .check import CheckOptions, check_one
-from .engine import Branch, branches
+from .tree import Branch, branches
 from .loader import LoadedFlow
 from .report import BranchResult
 

@@ -25,10 +25,9 @@ import pytest
 # guide's engine is imported only once a flow is collected: every pytest run in an environment
 # where guide is installed loads this plugin, and most of them have no flows.
 if TYPE_CHECKING:
-    from .engine import Branch
+    from .tree import Branch
     from .loader import LoadedFlow
     from .report import BranchResult
-    from .routing import FixtureRouter
 
 # A flow's top level, without parsing YAML for every .yaml file pytest walks past.
 VERSION_LINE = re.compile(r"^version:[ \t]*[\"']?1[\"']?[ \t]*(#.*)?$", re.MULTILINE)
@@ -136,7 +135,7 @@ class FlowFile(pytest.File):
     """A flow file: one test per branch."""
 
     def collect(self) -> Iterator[FlowItem]:
-        from .engine import branches
+        from .tree import branches
 
         if not self.config.pluginmanager.has_plugin("playwright"):
             raise self.CollectError("guide runs flows with pytest-playwright's browser fixtures, and that "
@@ -224,21 +223,16 @@ class _Crash:
 
 def run_flow_branch(request: pytest.FixtureRequest, new_context: Any, browser_context_args: dict) -> None:
     """Replay one branch against the fixtures in a pytest-playwright context."""
-    from .check import CONTEXT_ARGS, CheckOptions, check_branch
+    from .check import CheckOptions, check_branch
+    from .runner import CHECK
 
     item: FlowItem = request.node  # type: ignore[assignment]
     config = request.config
     options = CheckOptions(fixtures=item.fixtures, timeout_ms=config.getoption("guide_timeout") * 1000,
                            artifacts=False)  # pytest-playwright's --tracing/--screenshot keep them
     # The user's context options (a --device's viewport…) win over guide's defaults.
-    ours = {key: value for key, value in CONTEXT_ARGS.items() if key not in browser_context_args}
-
-    def make_context(router: FixtureRouter):
-        context = new_context(**ours)
-        router.install(context)
-        return context
-
-    result = check_branch(None, item.loaded, item.branch, options, make_context=make_context)
+    ours = {key: value for key, value in CHECK.args.items() if key not in browser_context_args}
+    result = check_branch(lambda: new_context(**ours), item.loaded, item.branch, options)
     for warning in result.warnings:
         warnings.warn(GuideWarning(f"{item.loaded.flow.id} › {item.branch.name}: {warning}"), stacklevel=1)
     if result.drift:

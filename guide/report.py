@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 
 from .files import write_atomic
+
+if TYPE_CHECKING:
+    from .engine import Drift
+    from .secrets import Values
 
 
 @dataclass
@@ -24,6 +30,12 @@ class DriftReport:
     url: str = ""
     screenshot: str | None = None
     trace: str | None = None
+
+    @classmethod
+    def from_drift(cls, drift: Drift, values: Values) -> DriftReport:
+        """The report of a drift, every text that could hold a secret masked."""
+        return cls(drift.where, drift.step.id, values.mask(drift.step.instruction), drift.problem,
+                   values.mask(drift.expected), values.mask(drift.found), drift.fix, values.mask(drift.url))
 
     def text(self) -> str:
         lines = [
@@ -55,6 +67,15 @@ class BranchResult:
     @property
     def passed(self) -> bool:
         return self.drift is None
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "main"
+
+
+def artifacts_folder(out: Path, flow_id: str, branch: str) -> Path:
+    """Where a drifting branch's screenshot and trace go: OUT/<flow-id>/<branch>/."""
+    return out / flow_id / slug(branch)
 
 
 def summary_table(results: list[BranchResult]) -> Table:

@@ -11,8 +11,10 @@ import pytest
 from markdown_it import MarkdownIt
 
 from guide.export import ExportOptions, export, md_escape
-from guide.loader import load_flow, load_flows, walk_steps
-from guide.shots import ShotOptions, plan, run
+from guide.loader import load_flow, load_flows
+from guide.numbering import number_steps
+from guide.shots import ShotOptions, run
+from guide.tree import walk
 
 from .conftest import FIXTURES, FLOWS, ROOT
 from .threaded import BrowserThread, cli
@@ -56,14 +58,14 @@ def test_markdown_has_every_instruction_in_order_and_links_every_screenshot(docs
     loaded = load_flow(flow)
     markdown = (out / f"{loaded.flow.id}.md").read_text(encoding="utf-8")
     position = 0
-    for _, step in walk_steps(loaded.flow.steps):  # document order, simulated steps included
-        found = markdown.find(md_escape(flat(step.instruction)), position)
-        assert found > position, f"step {step.id!r} missing or out of order"
+    for node in walk(loaded.flow.steps):  # document order, simulated steps included
+        found = markdown.find(md_escape(flat(node.step.instruction)), position)
+        assert found > position, f"step {node.step.id!r} missing or out of order"
         position = found
     links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", markdown)
     shots = sorted((out / "screenshots" / loaded.flow.id).glob("*.png"))
     assert sorted(links) == [f"screenshots/{loaded.flow.id}/{p.name}" for p in shots]
-    assert len(links) == len(plan(loaded.flow))
+    assert len(links) == len(number_steps(loaded.flow))
     for link in links:
         assert (out / link).is_file()  # relative to the Markdown file: GitHub shows it
 
@@ -128,7 +130,7 @@ def test_html_is_one_self_contained_page_that_renders_in_chromium(pilot, docs, t
     shutil.rmtree(out / "screenshots")  # self-contained: the pictures travel inside the page
     facts = pilot.run(render_in_chromium, page, RESULTS / "export" / "dgfip-mot-de-passe-xt.png")
     assert facts["title"] == "Perte ou expiration de votre mot de passe sécurisé sur Chorus Pro"
-    assert facts["images"] == len(plan(load_flow(DGFIP).flow)) and facts["broken"] == 0
+    assert facts["images"] == len(number_steps(load_flow(DGFIP).flow)) and facts["broken"] == 0
     assert facts["external"] == 0
     assert facts["steps"] == 20
     assert facts["methods"][:2] == ["Méthode n°1 : j'ai enregistré mon n° de téléphone portable",

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from guide.cli import main
-from guide.engine import branches
+from guide.tree import branches
 from guide.loader import FlowError, load_flow, load_flows
 from guide.schema import SHIPPED, flow_schema, schema_text
 

@@ -13,7 +13,7 @@ import pytest
 from guide import parallel
 from guide.check import CheckOptions, check_one
 from guide.cli import main
-from guide.engine import Branch
+from guide.tree import Branch
 from guide.loader import load_flows
 from guide.parallel import (BrowserLost, BrowserSource, Job, WorkerCrash, _collect, parse_shard, parse_workers,
                             plan, run_checks, shard)

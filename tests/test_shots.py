@@ -11,8 +11,11 @@ import pytest
 from PIL import Image
 
 from guide.loader import load_flow, load_flows
-from guide.shots import OWNED, ShotOptions, branch_paths, compare, plan, run
-from guide.engine import branches
+from guide.gallery import OWNED
+from guide.numbering import number_steps
+from guide.pixels import compare
+from guide.shots import ShotOptions, run
+from guide.tree import branches, walk
 
 from .conftest import FIXTURES, FLOWS
 from .drift.make_variants import build_variant
@@ -55,20 +58,22 @@ def douane_shots(pilot, tmp_path_factory) -> Path:
 
 def test_names_follow_document_order_and_shared_steps_have_one_file():
     flow = load_flow(DGFIP).flow
-    names = [shot.name for shot in plan(flow).values()]
+    names = [number.file_name for number in number_steps(flow).values()]
     assert names[:4] == ["01-expire.png", "02-methode.png", "03-mot-de-passe-xt-oublie.png",
                          "04-saisir-identifiant-xt.png"]
     assert "08-ecrire-ddfip.png" in names and "10-saisir-identifiant.png" in names
     assert names[-1] == "20-saisir-une-sollicitation.png"
     assert len(names) == len(set(names)) and all(OWNED.match(n) for n in names)
     # every branch walks through the shared steps under the same file names
-    shared = set.intersection(*({plan(flow)[p].name for p in branch_paths(flow, b)} for b in branches(flow)))
+    numbers = number_steps(flow)
+    shared = set.intersection(*({numbers[n.path].file_name for n in walk(flow.steps, dict(b.answers))}
+                                for b in branches(flow)))
     assert {"01-expire.png", "10-saisir-identifiant.png", "20-saisir-une-sollicitation.png"} <= shared
     assert "03-mot-de-passe-xt-oublie.png" not in shared
 
 
 def test_simulated_steps_take_their_parents_number_and_a_letter():
-    names = [shot.name for shot in plan(load_flow(DOUANE).flow).values()]
+    names = [number.file_name for number in number_steps(load_flow(DOUANE).flow).values()]
     assert names[6:10] == ["07-ouvrir-le-courriel.png", "07a-messagerie.png", "07b-message-reinitialisation.png",
                            "07c-lien-de-reinitialisation.png"]
 

@@ -1,0 +1,175 @@
+"""The screenshots' folder: compare with what is there, write what changed, say what happened.
+
+A file is rewritten only when its pixels changed (guide.pixels), and only once every branch of
+the flow went through: a drifting flow leaves its previous screenshots exactly as they were.
+With --check nothing is written but `NAME.diff.png` images beside the files that differ.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+from rich.console import Console
+from rich.table import Table
+
+from .files import write_atomic
+from .pixels import compare, decode, encode
+from .shots import FlowShots, RunResult, ShotOptions
+
+# Files this tool owns in a flow's folder: screenshots and --check diff images.
+OWNED = re.compile(r"^\d{2,3}[a-z]*-[a-z0-9][a-z0-9-]*(\.diff)?\.png$")
+
+
+@dataclass
+class FileChange:
+    file: Path
+    kind: str  # new | changed | removed
+    pixels: int = 0  # differing pixels; -1 when the old file could not be read
+    diff: Path | None = None
+    diff_image: Image.Image | None = field(default=None, repr=False)
+
+
+@dataclass
+class Saved:
+    """What a flow's folder got (or, with --check, would get)."""
+
+    flow_id: str
+    folder: Path
+    unchanged: int = 0
+    changes: list[FileChange] = field(default_factory=list)
+
+    def count(self, kind: str) -> int:
+        return sum(change.kind == kind for change in self.changes)
+
+
+def diff_path(file: Path) -> Path:
+    return file.with_name(file.stem + ".diff.png")
+
+
+def save(outcome: FlowShots, options: ShotOptions) -> Saved:
+    """Write new and changed screenshots, remove obsolete ones; with --check, only compare."""
+    folder = options.out / outcome.flow_id
+    saved = Saved(outcome.flow_id, folder)
+    writes: list[tuple[Path, bytes]] = []
+    for name, png in sorted(outcome.shots.items()):
+        file = folder / name
+        change = _compare_file(file, png, options)
+        if change is None:
+            saved.unchanged += 1
+            continue
+        saved.changes.append(change)
+        writes.append((file, png))
+    old = _owned(folder)
+    for file in old:
+        if not file.name.endswith(".diff.png") and file.name not in outcome.shots:
+            saved.changes.append(FileChange(file, "removed"))
+    if options.check:
+        _write_diffs(saved, old)
+        return saved
+    for file, png in writes:  # each file atomically; all of them only after the whole flow passed
+        write_atomic(file, png)
+    for file in old:
+        if file.name.endswith(".diff.png") or file.name not in outcome.shots:
+            file.unlink(missing_ok=True)
+    return saved
+
+
+def _compare_file(file: Path, png: bytes, options: ShotOptions) -> FileChange | None:
+    if not file.is_file():
+        return FileChange(file, "new")
+    try:
+        old = decode(file)
+    except (OSError, UnidentifiedImageError):
+        return FileChange(file, "changed", -1)  # unreadable: replace it
+    result = compare(old, decode(png), options.tolerance, want_diff=options.check)
+    if result.differing <= options.max_diff_pixels:
+        return None
+    if result.diff is None:
+        return FileChange(file, "changed", result.differing)
+    return FileChange(file, "changed", result.differing, diff_path(file), result.diff)
+
+
+def _write_diffs(saved: Saved, old: list[Path]) -> None:
+    """Diff images next to the changed files; earlier ones that no longer apply go."""
+    keep = set()
+    for change in saved.changes:
+        if change.diff_image is not None and change.diff is not None:
+            write_atomic(change.diff, encode(change.diff_image))
+            keep.add(change.diff)
+    for file in old:
+        if file.name.endswith(".diff.png") and file not in keep:
+            file.unlink(missing_ok=True)
+
+
+def _owned(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and OWNED.match(p.name))
+
+
+
+
+def print_run(console: Console, result: RunResult, options: ShotOptions) -> None:
+    """Drift reports as the check prints them, each file that changed, then the counts."""
+    for outcome in result.flows:
+        drift = outcome.drift
+        if drift and drift.drift:
+            console.print(f"\n[bold red]✗ {outcome.flow_id} › {drift.branch}[/]", highlight=False)
+            console.print(drift.drift.text(), markup=False, highlight=False, soft_wrap=True)
+            console.print(f"[red]  no screenshot of {outcome.flow_id} was {'compared' if options.check else 'written'}: "
+                          "fix the drift first[/]", highlight=False)
+        for warning in dict.fromkeys(outcome.warnings):
+            console.print(f"[yellow]! {outcome.flow_id}: {warning}[/]", highlight=False)
+    for saved in result.saved:
+        for change in saved.changes:
+            console.print(_change_line(change, options), highlight=False, soft_wrap=True)  # whole paths
+    console.print()
+    console.print(_table(result, options))
+    console.print(_verdict(result, options), highlight=False)
+
+
+def _change_line(change: FileChange, options: ShotOptions) -> str:
+    colour = {"new": "green", "changed": "yellow", "removed": "red"}[change.kind]
+    if options.check:
+        what = {"new": "missing", "changed": "differs", "removed": "obsolete"}[change.kind]
+    else:
+        what = {"new": "new", "changed": "changed", "removed": "removed"}[change.kind]
+    line = f"  [{colour}]{what:8}[/] {change.file}"
+    if change.pixels > 0:
+        line += f"  ({change.pixels} pixels)"
+    if change.diff:
+        line += f"  diff: {change.diff}"
+    return line
+
+
+def _table(result: RunResult, options: ShotOptions) -> Table:
+    title = "guide shots --check" if options.check else "guide shots"
+    table = Table(title=f"{title} → {options.out}", title_justify="left")
+    for column, justify in (("flow", "left"), ("screenshots", "right"), ("new", "right"), ("changed", "right"),
+                            ("unchanged", "right"), ("removed", "right"), ("time", "right")):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    saved = {s.flow_id: s for s in result.saved}
+    for outcome in result.flows:
+        done = saved.get(outcome.flow_id)
+        if done is None:
+            table.add_row(outcome.flow_id, "[red]drift[/]", "", "", "", "", f"{outcome.seconds:.1f} s")
+            continue
+        table.add_row(outcome.flow_id, str(len(outcome.shots)), str(done.count("new")), str(done.count("changed")),
+                      str(done.unchanged), str(done.count("removed")), f"{outcome.seconds:.1f} s")
+    return table
+
+
+def _verdict(result: RunResult, options: ShotOptions) -> str:
+    counts = (f"{result.total('new')} new, {result.total('changed')} changed, "
+              f"{result.total('unchanged')} unchanged, {result.total('removed')} removed")
+    drifted = sum(1 for f in result.flows if f.drift)
+    if drifted:
+        return f"[bold red]{drifted} flow(s) drifted from the guide; their screenshots were left as they were.[/] ({counts})"
+    if options.check:
+        if result.changed:
+            return f"[bold red]The screenshots differ from the pages: {counts}.[/] Run guide shots to update them."
+        return f"[bold green]The screenshots match the pages:[/] {counts}."
+    return f"[bold green]Screenshots up to date:[/] {counts}."

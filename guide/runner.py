@@ -1,0 +1,138 @@
+"""Running one branch of a flow: the browser context, routing, the engine and its result.
+
+`guide check`, `guide shots`, `guide live` and the pytest plugin all run branches through
+`run_branch`; they differ only in the performer they hand the engine and in the context they
+ask for (`CHECK`, `SHOTS`, `LIVE` below).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+from zoneinfo import ZoneInfo
+
+from playwright.sync_api import Browser, BrowserContext
+
+from . import overlay
+from .engine import Drift, Engine, Performer, Stop
+from .loader import LoadedFlow
+from .report import BranchResult, DriftReport
+from .routing import FixtureRouter
+from .secrets import Values, redact_zip
+from .session import Session
+
+VIEWPORT = {"width": 1280, "height": 720}
+TIMEZONE = "Europe/Paris"
+# Pages showing "today" or a date computed from it must not change from one screenshot run
+# to the next.
+SCREENSHOT_CLOCK = datetime(2026, 1, 15, 10, 0, tzinfo=ZoneInfo(TIMEZONE))
+
+
+@dataclass(frozen=True)
+class ContextSpec:
+    """What kind of browser context a mode needs."""
+
+    args: dict[str, Any]  # browser.new_context(**args)
+    overlay: bool = False  # inject the overlay into every page
+    clock: datetime | None = None  # a fixed clock (screenshots)
+
+
+# Deterministic size, language, clock zone and motion: the check's settings.
+CHECK = ContextSpec({"viewport": VIEWPORT, "locale": "fr-FR", "timezone_id": TIMEZONE,
+                     "service_workers": "block", "reduced_motion": "reduce"})
+# The same, pinned further so that pixels are the same on every run.
+SHOTS = ContextSpec({**CHECK.args, "screen": VIEWPORT, "device_scale_factor": 1, "color_scheme": "light",
+                     "forced_colors": "none"}, overlay=True, clock=SCREENSHOT_CLOCK)
+# A person's browser: their motion preferences count.
+LIVE = ContextSpec({**CHECK.args, "reduced_motion": None}, overlay=True)
+
+ContextMaker = Callable[[], BrowserContext]
+P = TypeVar("P", bound=Performer)
+
+
+def prepare(context: BrowserContext, spec: ContextSpec, fixtures: Path | None) -> FixtureRouter | None:
+    """Route a fresh context to the fixtures (when given), with the overlay and clock asked."""
+    if spec.clock is not None:
+        context.clock.set_fixed_time(spec.clock)
+    router = FixtureRouter(fixtures) if fixtures is not None else None
+    if router is not None:
+        router.install(context)
+    if spec.overlay:
+        overlay.install(context)
+    return router
+
+
+def open_context(browser: Browser, spec: ContextSpec, fixtures: Path | None) -> BrowserContext:
+    """A fresh context of `spec`'s kind, routed to the fixtures when given (benchmarks, tests)."""
+    context = browser.new_context(**spec.args)
+    prepare(context, spec, fixtures)
+    return context
+
+
+def context_maker(browser: Browser, spec: ContextSpec) -> ContextMaker:
+    """Fresh contexts on `browser`, for run_branch (the pytest plugin passes its own)."""
+    return lambda: browser.new_context(**spec.args)
+
+
+@dataclass
+class Run(Generic[P]):
+    """A branch's result, and the performer that walked it (its screenshots, its drifts)."""
+
+    result: BranchResult
+    performer: P
+    stopped: bool = False  # the person quit
+    drift: Drift | None = None  # what ended the branch, if a drift did
+    answers: dict[str, str] = field(default_factory=dict)
+
+
+def run_branch(loaded: LoadedFlow, branch: str, make_context: ContextMaker, spec: ContextSpec,
+               fixtures: Path | None, make_performer: Callable[[Session], P], values: Values, *,
+               start_url: str | None = None, artifacts: Path | None = None) -> Run[P]:
+    """Walk one branch in a fresh context; on drift, describe it (and keep artifacts)."""
+    context = make_context()
+    router = prepare(context, spec, fixtures)
+    page_errors: list[str] = []
+    context.on("weberror", lambda error: page_errors.append(str(error.error)))
+    if artifacts is not None:
+        context.tracing.start(snapshots=True, screenshots=False, sources=False)
+    session = Session(context)
+    performer = make_performer(session)
+    engine = Engine(loaded, session, performer, values, start_url=start_url)
+    run = Run(BranchResult(loaded.flow.id, str(loaded.file), branch), performer)
+    started = time.perf_counter()
+    traced = False
+    try:
+        run.answers = engine.run()
+    except Stop:
+        run.stopped = True
+    except Drift as drift:
+        run.drift = drift
+        run.result.drift = DriftReport.from_drift(drift, values)
+        if artifacts is not None:
+            keep_artifacts(run.result.drift, session, performer, artifacts, values)
+            traced = True
+    finally:
+        run.result.seconds = time.perf_counter() - started
+        run.result.steps = engine.steps
+        if artifacts is not None and not traced:
+            context.tracing.stop()
+        context.close()
+    if router is not None:
+        run.result.warnings += [f"blocked request outside the fixtures: {values.mask(b)}" for b in router.blocked]
+    run.result.warnings += [f"page script error: {values.mask(e)}" for e in page_errors]
+    return run
+
+
+def keep_artifacts(drift: DriftReport, session: Session, performer: Performer, folder: Path, values: Values) -> None:
+    """A screenshot (secret fields masked) and a trace (secret values redacted) of a drift."""
+    folder.mkdir(parents=True, exist_ok=True)
+    screenshot, trace = folder / "failure.png", folder / "trace.zip"
+    masks = [session.page.locator("input[type=password]"), *getattr(performer, "secret_fields", [])]
+    session.page.screenshot(path=screenshot, mask=masks, mask_color="#000000", full_page=False)
+    session.context.tracing.stop(path=trace)
+    redact_zip(str(trace), values)
+    drift.screenshot, drift.trace = str(screenshot), str(trace)
