@@ -1,6 +1,6 @@
 # Two commands set everything up on a fresh machine and do the job:
 #   make check   create .venv, install guide, find or install a browser, check every flow
-#   make test    the same set-up, then the whole test suite
+#   make test    the same set-up, then lint, types and the whole test suite
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -29,7 +29,13 @@ check: browser
 	$(BIN)/guide lint
 	$(BIN)/guide check --junit guide-results/junit.xml $(CHECK_ARGS)
 
-test: browser
+# ruff (lint and format) and mypy (types), as `make test` runs them
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: browser lint
 	$(BIN)/python -m pytest
 
 # Screenshots are rewritten only when their pixels change, guides only when their text does:

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,12 +74,11 @@ def resolve_browser(explicit: str | None = None, playwright: Playwright | None =
         "or point GUIDE_BROWSER at a Chromium/Chrome executable.\n  looked at: " + "; ".join(looked))
 
 
-def launch(playwright: Playwright, choice: BrowserChoice, headless: bool = True, slow_mo: float = 0) -> Browser:
-    return playwright.chromium.launch(executable_path=choice.executable, headless=headless,
-                                      args=list(QUIET_ARGS), slow_mo=slow_mo)
+def launch(playwright: Playwright, choice: BrowserChoice, headless: bool = True) -> Browser:
+    return playwright.chromium.launch(executable_path=choice.executable, headless=headless, args=list(QUIET_ARGS))
 
 
-def install_browser(echo=print) -> bool:
+def install_browser(echo: Callable[[str], object] = print) -> bool:
     """Make sure a browser exists: Playwright's download, else Debian's chromium as root."""
     try:
         choice = resolve_browser()

@@ -15,6 +15,8 @@ from rich.tree import Tree
 
 from .browser import BrowserNotFound
 from .loader import FlowError, LoadedFlow, load_flows
+from .model import Step
+from .report import BranchResult
 
 OK, DRIFT, BAD_INPUT = 0, 1, 2
 DEFAULT_FLOWS = ["flows"]
@@ -91,7 +93,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     return OK
 
 
-def _add_steps(tree: Tree, steps) -> None:
+def _add_steps(tree: Tree, steps: list[Step]) -> None:
     from .locate import describe
 
     for step in steps:
@@ -158,7 +160,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         task = progress.add_task(f"checking {len(jobs)} branches", total=len(jobs))
         progress.refresh()
 
-        def advance(result) -> None:
+        def advance(result: BranchResult) -> None:
             progress.update(task, advance=1, description=f"checked {result.flow_id} › {result.branch}",
                             refresh=True)
 

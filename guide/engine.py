@@ -93,10 +93,21 @@ class StepContext:
 class Performer(Protocol):
     """Who carries the steps out. The engine calls these in this order for each step."""
 
-    simulates_outside: bool  # replay `simulate:` for outside steps (check, shots) or wait (live)
-    timeout_ms: float  # for pages to open and actions to be accepted
-    wait_ms: float  # how long a missing target may take to appear before it is drift
-    patience_ms: float  # how long one look for the target waits before `waiting` is called
+    @property
+    def simulates_outside(self) -> bool:
+        """Replay `simulate:` for outside steps (check, shots), or wait for the person (live)."""
+
+    @property
+    def timeout_ms(self) -> float:
+        """How long pages may take to open and elements to accept an action."""
+
+    @property
+    def wait_ms(self) -> float:
+        """How long a missing target may take to appear before it is drift."""
+
+    @property
+    def patience_ms(self) -> float:
+        """How long one look for the target waits before `waiting` is called."""
 
     def choose(self, ctx: StepContext) -> Option: ...
     def waiting(self, ctx: StepContext) -> None: ...

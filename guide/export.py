@@ -22,6 +22,8 @@ from string import Template
 from typing import Protocol
 from urllib.parse import quote
 
+from rich.console import Console
+
 from .files import write_atomic
 from .loader import LoadedFlow
 from .model import Flow, Option, Step, Table
@@ -524,7 +526,7 @@ def index(loaded: list[LoadedFlow], options: ExportOptions) -> str:
     return writer.render()
 
 
-def print_export(console, done: list[Exported], options: ExportOptions) -> None:
+def print_export(console: Console, done: list[Exported], options: ExportOptions) -> None:
     """Which files were written, and which screenshots the guides could not show."""
     for item in done:
         state = "[green]wrote[/]    " if item.changed else "[dim]unchanged[/]"

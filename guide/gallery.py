@@ -148,9 +148,9 @@ def _change_line(change: FileChange, options: ShotOptions) -> str:
 def _table(result: RunResult, options: ShotOptions) -> Table:
     title = "guide shots --check" if options.check else "guide shots"
     table = Table(title=f"{title} → {options.out}", title_justify="left")
-    for column, justify in (("flow", "left"), ("screenshots", "right"), ("new", "right"), ("changed", "right"),
-                            ("unchanged", "right"), ("removed", "right"), ("time", "right")):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    table.add_column("flow")
+    for column in ("screenshots", "new", "changed", "unchanged", "removed", "time"):
+        table.add_column(column, justify="right")
     saved = {s.flow_id: s for s in result.saved}
     for outcome in result.flows:
         done = saved.get(outcome.flow_id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -141,7 +141,8 @@ def _model_at(path: Path_) -> type[BaseModel] | None:
     while i < len(path) and model is not None:
         key = path[i]
         if model is Flow and key in ("pages", "variables", "tables"):
-            model = {"pages": Page, "variables": Variable, "tables": Table}[key]
+            kinds: dict[str, type[BaseModel]] = {"pages": Page, "variables": Variable, "tables": Table}
+            model = kinds[key]
             i += 2
             continue
         if model is Flow and key == "source":
@@ -168,7 +169,7 @@ def _suggest(key: str, path: Path_) -> str:
     return f"; allowed here: {', '.join(model.model_fields)}"
 
 
-def _explain(error: dict[str, Any]) -> str:
+def _explain(error: Mapping[str, Any]) -> str:
     kind, message = error["type"], error["msg"]
     value = error.get("input")
     if kind == "extra_forbidden":
@@ -192,7 +193,7 @@ def _explain(error: dict[str, Any]) -> str:
     return message
 
 
-def _location(error: dict[str, Any]) -> Path_:
+def _location(error: Mapping[str, Any]) -> Path_:
     # Pydantic adds union/validator markers such as 'function-before[...]' to locations.
     return tuple(p for p in error["loc"] if not (isinstance(p, str) and ("[" in p or p in ("str", "Target"))))
 

@@ -36,7 +36,7 @@ def build(root: Page | Locator, target: Target, include_hidden: bool = False) ->
     """The Playwright locator for a target, matching names whole and case-sensitively."""
     scope = build(root, target.within, include_hidden) if target.within else root
     if target.role:
-        return scope.get_by_role(target.role, name=target.name, exact=True,  # type: ignore[arg-type]
+        return scope.get_by_role(target.role, name=target.name, exact=True,
                                  include_hidden=include_hidden or None)
     if target.label:
         return scope.get_by_label(target.label, exact=True)

@@ -12,6 +12,8 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from .actions import ACTIONS, NAMES
+
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
 Slug = Annotated[str, Field(pattern=SLUG, description="lower-case letters, digits and dashes")]
 
@@ -23,10 +25,11 @@ ROLES = (
     "radiogroup", "region", "row", "search", "searchbox", "spinbutton", "status", "switch",
     "tab", "table", "tablist", "tabpanel", "textbox",
 )
-Role = Literal[ROLES]  # type: ignore[valid-type]
+Role = Literal[ROLES]  # type: ignore[valid-type]  # same: a Literal built from the tuple above
 
-ACTIONS = ("click", "fill", "choose", "check", "uncheck", "select", "press", "expect")
-Action = Literal[ACTIONS]  # type: ignore[valid-type]
+# Built from guide.actions, where each action is defined once (a Literal made at import time:
+# the type checker cannot see its values).
+Action = Literal[NAMES]  # type: ignore[valid-type]
 
 # `link "Se connecter"`, `label "Courriel"`, `button « Réinitialiser »`.
 SHORTHAND = re.compile(r'^\s*(?P<kind>[a-z]+)\s+(?:"(?P<dq>[^"]+)"|«\s*(?P<fr>[^»]+?)\s*»)\s*$')
@@ -207,8 +210,8 @@ class Step(Strict):
         if self.action and not self.target:
             raise ValueError(f"action {self.action!r} needs a target")
         if self.target and not self.action:
-            raise ValueError("a target needs an action: click, fill, choose, check, uncheck, select, press or expect")
-        if self.action in ("fill", "select", "press") and self.value is None:
+            raise ValueError(f"a target needs an action: {', '.join(NAMES)}")
+        if self.action and ACTIONS[self.action].needs_value and self.value is None:
             raise ValueError(f"action {self.action!r} needs a value")
         if self.text is not None and self.action != "expect":
             raise ValueError("text is only checked with action: expect")
@@ -221,7 +224,7 @@ class Step(Strict):
     @property
     def acts(self) -> bool:
         """Does the person do something in the browser for this step?"""
-        return self.action is not None and self.action != "expect"
+        return self.action is not None and ACTIONS[self.action].acts
 
 
 class Flow(Strict):

@@ -24,6 +24,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from playwright.sync_api import Browser
+
 from .browser import BrowserNotFound, launch, resolve_browser
 from .check import CheckOptions, check_one
 from .tree import Branch, branches
@@ -93,7 +95,7 @@ class BrowserSource:
     connect: str | None = None  # ws:// address of `python -m playwright run-server`
     headless: bool = True
 
-    def open(self, playwright: Any):
+    def open(self, playwright: Any) -> Browser:
         if self.connect:
             from .remote import connect
 
@@ -229,7 +231,7 @@ def _start_method() -> str:
 def _with_processes(loaded: Sequence[LoadedFlow], jobs: Sequence[Job], options: CheckOptions,
                     source: BrowserSource, workers: int, on_result: OnResult | None) -> list[BranchResult]:
     method = _start_method()
-    context = multiprocessing.get_context(method)
+    context: Any = multiprocessing.get_context(method)
     if method == "forkserver":
         context.set_forkserver_preload(["guide.check", "playwright.sync_api"])
     tasks, results = context.Queue(), context.Queue()

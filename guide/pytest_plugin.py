@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -226,7 +226,8 @@ def run_flow_branch(request: pytest.FixtureRequest, new_context: Any, browser_co
     from .check import CheckOptions, check_branch
     from .runner import CHECK
 
-    item: FlowItem = request.node  # type: ignore[assignment]
+    item = request.node
+    assert isinstance(item, FlowItem)
     config = request.config
     options = CheckOptions(fixtures=item.fixtures, timeout_ms=config.getoption("guide_timeout") * 1000,
                            artifacts=False)  # pytest-playwright's --tracing/--screenshot keep them
@@ -255,7 +256,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[Any]:
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
+                               ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """Mask the flow's secret values in the traces pytest-playwright kept (--tracing)."""
     report = yield
     if isinstance(item, FlowItem) and report.when == "teardown":
@@ -264,7 +266,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         values = Values.for_fixtures(item.loaded.flow)
         for name, path in report.user_properties:
             if name == "playwright_trace":
-                trace = Path(item.config.invocation_params.dir, path)
+                trace = Path(item.config.invocation_params.dir, str(path))
                 if trace.is_file():
                     redact_zip(str(trace), values)
     return report

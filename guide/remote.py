@@ -48,13 +48,11 @@ def launch_header(options: Mapping[str, Any]) -> dict[str, str]:
 
 
 def connect(playwright: Playwright, endpoint: str, executable: str | None = None, headless: bool = True,
-            slow_mo: float = 0, timeout_ms: float = CONNECT_TIMEOUT_MS) -> Browser:
+            timeout_ms: float = CONNECT_TIMEOUT_MS) -> Browser:
     """A Chromium from the server at `endpoint`; `executable` is a path on the server."""
     wishes: dict[str, Any] = {"headless": headless, "args": list(QUIET_ARGS)}
     if executable:
         wishes["executable_path"] = executable
-    if slow_mo:
-        wishes["slow_mo"] = slow_mo
     try:
         return playwright.chromium.connect(endpoint, timeout=timeout_ms, headers=launch_header(wishes))
     except PlaywrightError as error:

@@ -80,11 +80,10 @@ def artifacts_folder(out: Path, flow_id: str, branch: str) -> Path:
 
 def summary_table(results: list[BranchResult]) -> Table:
     table = Table(title="guide check", title_justify="left")
-    for column, justify in (("flow", "left"), ("branch", "left"), ("steps", "right"),
-                            ("result", "left"), ("time", "right")):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for column in ("flow", "branch", "steps", "result", "time"):
+        table.add_column(column, justify="right" if column in ("steps", "time") else "left")
     for result in results:
-        verdict = "[green]ok[/]" if result.passed else f"[red]drift[/] at {result.drift.step_id}"  # type: ignore[union-attr]
+        verdict = f"[red]drift[/] at {result.drift.step_id}" if result.drift else "[green]ok[/]"
         table.add_row(result.flow_id, result.branch, str(result.steps), verdict, f"{result.seconds:.2f} s")
     return table
 

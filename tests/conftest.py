@@ -3,8 +3,22 @@ which resolves it the way `guide` does: Playwright's Chromium, else a system one
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
 FLOWS = ROOT / "flows"
+
+
+def guide(*args: str, env: dict[str, str] | None = None, runner: Sequence[str] = (),
+          timeout: float = 300, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real command line, as CI does (its own Playwright, outside pytest's).
+
+    `runner` goes before the command (e.g. xvfb-run); `env` adds to the environment.
+    """
+    return subprocess.run([*runner, sys.executable, "-m", "guide", *args], capture_output=True, text=True,
+                          timeout=timeout, env={**os.environ, **(env or {})}, cwd=cwd)

@@ -15,7 +15,7 @@ from guide.cli import main
 from guide.loader import load_flow
 from guide.routing import FixtureRouter
 
-from .conftest import FIXTURES, FLOWS
+from .conftest import FIXTURES, FLOWS, guide
 from .drift.make_variants import COSMETIC, build_variant
 
 DOUANE = FLOWS / "douane-mot-de-passe-portailpro.yaml"
@@ -104,11 +104,6 @@ def test_secrets_never_reach_reports_or_traces(browser, tmp_path):
         assert secret not in report.text()
 
 
-def guide(*args: str) -> subprocess.CompletedProcess[str]:
-    """Run the real command line, as CI does (its own Playwright, outside pytest's)."""
-    return subprocess.run([sys.executable, "-m", "guide", *args], capture_output=True, text=True, timeout=300)
-
-
 def test_cli_exit_codes_junit_and_report(tmp_path):
     junit = tmp_path / "junit.xml"
     done = guide("check", str(DOUANE), "--junit", str(junit), "--out", str(tmp_path / "ok"))
@@ -155,7 +150,7 @@ def test_routed_pages_are_utf8_and_outside_requests_blocked(browser):
     page = context.new_page()
     page.goto("https://connexion.douane.gouv.fr/motDePasseOublie")
     assert page.get_by_role("button", name="Réinitialiser", exact=True).count() == 1
-    page.evaluate("fetch('https://tracker.example/pixel').catch(() => null)")
-    page.wait_for_timeout(100)
+    # the fetch settles only once routing has answered it: no fixed wait needed
+    assert page.evaluate("fetch('https://tracker.example/pixel').then(() => 'served', () => 'blocked')") == "blocked"
     context.close()
     assert router.blocked == ["GET https://tracker.example/pixel"]

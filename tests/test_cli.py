@@ -10,12 +10,7 @@ import sys
 from guide.browser import BrowserNotFound, resolve_browser
 from guide.cli import main
 
-from .conftest import FLOWS
-
-
-def guide(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "guide", *args], capture_output=True, text=True,
-                          timeout=120, env={**os.environ, **(env or {})})
+from .conftest import FLOWS, guide
 
 
 def test_list_shows_steps_options_and_branches(capsys):

@@ -19,7 +19,7 @@ import pytest
 from guide.live import Person, run_live
 from guide.loader import load_flow
 
-from .conftest import FIXTURES, FLOWS, ROOT
+from .conftest import FIXTURES, FLOWS, ROOT, guide
 from .drift.make_variants import build_variant
 
 DOUANE = FLOWS / "douane-mot-de-passe-portailpro.yaml"
@@ -138,11 +138,6 @@ def test_missing_target_says_the_page_no_longer_matches(tmp_path):
     assert [d.step.id for d in outcome.drifts] == ["reinitialiser"]
     assert person.drift_messages and "ne correspond plus au guide" in person.drift_messages[0]
     assert "Réinitialiser" in person.drift_messages[0]
-
-
-def guide(*args: str, runner: list[str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*(runner or []), sys.executable, "-m", "guide", *args],
-                          capture_output=True, text=True, timeout=300)
 
 
 def test_autoplay_cli_walks_both_flows_and_exits_1_on_drift(tmp_path):
