@@ -148,7 +148,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .report import print_results, write_junit
 
     loaded = _flows(args.flows)
-    options = CheckOptions(fixtures=args.fixtures, out=args.out, timeout_ms=args.timeout * 1000)
+    options = CheckOptions(fixtures=args.fixtures, out=args.out, timeout_ms=args.timeout * 1000,
+                           explain=args.explain)
     jobs = plan(loaded)
     if args.shard:
         jobs = shard(jobs, *args.shard)
@@ -283,6 +284,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="screenshots and traces of drifting steps (default: guide-results/)")
     check.add_argument("--timeout", type=float, default=3.0, metavar="SECONDS",
                        help="how long to wait for each element or page (default: 3)")
+    check.add_argument("--explain", action="store_true",
+                       help="say, for each target whose words matched only after the matching rule's "
+                            "normalisation, which invisible difference was set aside")
     browser_arg(check)
     check.add_argument("-j", "--jobs", type=_argument(_parse_workers), default=1, metavar="N",
                        help="check branches in N worker processes, each with its own browser; "
@@ -339,6 +343,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="HTML: refer to the screenshots beside the page instead of embedding them")
     export.add_argument("--index", action="store_true",
                         help="also write README.md (md) or index.html (html) listing the guides")
+
+    from . import draft
+
+    drafting = verb("draft", draft.run, "a first flow from a help document (text, Markdown, PDF, DOCX)")
+    draft.add_arguments(drafting)
 
     lint = verb("lint", cmd_lint, "validate flows without a browser")
     flows_arg(lint)
