@@ -44,12 +44,31 @@ def _fill(locator: Locator, value: str, timeout_ms: float) -> None:
     locator.fill(value, timeout=timeout_ms)
 
 
+# Where a person clicks a radio or a checkbox: the box the page draws. Design systems (DSFR)
+# draw it with the label and keep the native input invisible underneath, so the click lands on
+# the label — which is how the page means it to be used. Anything else on top is a real cover.
+DRAWN_BY_LABEL = r"""el => {
+  const box = el.getBoundingClientRect();
+  const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+  if (!hit || hit === el || el.contains(hit)) return false;
+  return Array.from(el.labels || []).some(label => label === hit || label.contains(hit));
+}"""
+
+
+def _toggle(locator: Locator, on: bool, timeout_ms: float) -> None:
+    locator.scroll_into_view_if_needed(timeout=timeout_ms)
+    # force: Playwright would refuse because the label "intercepts pointer events"; the click
+    # still lands at the input's place, on its label, and Playwright checks the state changed
+    force = bool(locator.evaluate(DRAWN_BY_LABEL))
+    locator.set_checked(on, timeout=timeout_ms, force=force)
+
+
 def _check(locator: Locator, value: str, timeout_ms: float) -> None:
-    locator.check(timeout=timeout_ms)
+    _toggle(locator, True, timeout_ms)
 
 
 def _uncheck(locator: Locator, value: str, timeout_ms: float) -> None:
-    locator.uncheck(timeout=timeout_ms)
+    _toggle(locator, False, timeout_ms)
 
 
 def _select(locator: Locator, value: str, timeout_ms: float) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import locate
 from .engine import Drift, StepContext, do_action
 from .model import Option
 
@@ -19,6 +20,8 @@ class AutoPilot:
     timeout_ms: float = 3000
     simulates_outside: bool = True
     secret_fields: list[Any] = field(default_factory=list)  # locators of fields filled with a secret
+    explain: bool = False  # say how each target matched when the words needed normalising
+    explained: list[str] = field(default_factory=list)
 
     @property
     def wait_ms(self) -> float:
@@ -36,7 +39,12 @@ class AutoPilot:
         pass
 
     def show(self, ctx: StepContext) -> None:
-        pass
+        if self.explain and ctx.locator is not None and ctx.step.target is not None:
+            how = locate.explain(ctx.locator, ctx.step.target)
+            if how is not None and how.ignored:
+                self.explained.append(f"{ctx.loaded.where(ctx.path + ('target',))}: step '{ctx.step.id}': "
+                                      f"{locate.describe(ctx.step.target)} read as « {how.reading} »; "
+                                      f"ignored: {'; '.join(how.ignored)}")
 
     def perform(self, ctx: StepContext) -> None:
         if ctx.secret and ctx.locator is not None:

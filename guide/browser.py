@@ -75,6 +75,9 @@ def resolve_browser(explicit: str | None = None, playwright: Playwright | None =
 
 
 def launch(playwright: Playwright, choice: BrowserChoice, headless: bool = True) -> Browser:
+    from .matching import register
+
+    register(playwright)  # the guide's words are matched by its own selector engine
     return playwright.chromium.launch(executable_path=choice.executable, headless=headless, args=list(QUIET_ARGS))
 
 

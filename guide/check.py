@@ -27,14 +27,17 @@ class CheckOptions:
     out: Path = Path("guide-results")
     timeout_ms: float = 3000
     artifacts: bool = True  # screenshot + trace of a drifting branch
+    explain: bool = False  # say which invisible differences the matching rule set aside
 
 
 def check_branch(make_context: ContextMaker, loaded: LoadedFlow, branch: Branch, options: CheckOptions,
                  artifacts: Path | None = None) -> BranchResult:
     """Replay one branch with the autopilot in a fresh routed context."""
-    return run_branch(loaded, branch.name, make_context, CHECK, options.fixtures,
-                      lambda session: AutoPilot(dict(branch.answers), options.timeout_ms),
-                      Values.for_fixtures(loaded.flow), artifacts=artifacts).result
+    run = run_branch(loaded, branch.name, make_context, CHECK, options.fixtures,
+                     lambda session: AutoPilot(dict(branch.answers), options.timeout_ms, explain=options.explain),
+                     Values.for_fixtures(loaded.flow), artifacts=artifacts)
+    run.result.notes += run.performer.explained
+    return run.result
 
 
 def check_one(browser: Browser, loaded: LoadedFlow, branch: Branch, options: CheckOptions) -> BranchResult:

@@ -125,6 +125,10 @@ def do_action(ctx: StepContext, timeout_ms: float) -> None:
     try:
         ctx.session.act(ctx.locator, step.action, ctx.value or "", timeout_ms)
     except ActionError as error:
+        if error.covered_by:
+            raise Drift(ctx.where, step, "covered target", f"{step.action} on the target", str(error),
+                        "something lies over the element: if it is a banner or a notice any page may show, "
+                        "declare it in the flow's `furniture:` with how to close it", ctx.session.url) from None
         raise Drift(ctx.where, step, f"could not {step.action}", f"{step.action} on the target", str(error),
                     "the element refused the action: check it still accepts it on the page", ctx.session.url) from None
 

@@ -14,14 +14,14 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
-from . import overlay
+from . import furniture, locate, overlay
 from .actions import action as action_named
 from .engine import Drift, GoBack, Skip, StepContext, Stop, do_action
 from .locate import LocateError
@@ -86,6 +86,7 @@ class Person:
         # what the person did for the previous step (a radio fires click *and* change) must
         # not complete this one
         self.events = deque(e for e in self.events if e.get("type") != Event.TARGET)
+        self._furniture_first(ctx)
         self._show(ctx, self._nav(ctx, next_button=not ctx.step.acts))
 
     def perform(self, ctx: StepContext) -> None:
@@ -196,7 +197,20 @@ class Person:
         except PlaywrightError:
             self._navigated = True  # drawn on a page that went away: redraw on the next one
 
+    def _furniture_first(self, ctx: StepContext) -> None:
+        """A banner or notice on the page: the person closes it first, then the step goes on."""
+        if self.autoplay_s is not None:
+            return  # closed automatically (runner)
+        for piece in furniture.showing(self.session.page, ctx.loaded.flow.furniture):
+            shown = furniture.appears(self.session.page, piece)
+            button = furniture.closer(shown, piece)
+            message = f"Fermez d'abord {piece.name} : cliquez sur « {locate.words_of(piece.dismiss)} »."
+            self._show(replace(ctx, locator=button), [QUIT], message=message)
+            self._wait(lambda e: False, until=lambda: not shown.count())
+        self.events = deque(e for e in self.events if e.get("type") != Event.TARGET)
+
     def _redraw(self, ctx: StepContext) -> None:
+        self._furniture_first(ctx)
         if ctx.step.target is not None:
             try:
                 ctx.locator = self.session.find(ctx.step.target, 1000, ctx.step.acts)
@@ -250,7 +264,7 @@ def run_live(loaded: LoadedFlow, *, fixtures: Path | None = None, start_url: str
         browser = launch(playwright, resolve_browser(browser_path, playwright), headless=headless)
         try:
             run = run_branch(loaded, "live", context_maker(browser, LIVE), LIVE, fixtures, person, values,
-                             start_url=start_url)
+                             start_url=start_url, close_furniture=autoplay_s is not None)
         finally:
             browser.close()
     # a drift the person could not skip (the start page did not match) ends the guide

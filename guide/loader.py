@@ -134,7 +134,7 @@ def read_yaml(text: str, file: str) -> tuple[Any, dict[Path_, tuple[int, int]]]:
 
 def _model_at(path: Path_) -> type[BaseModel] | None:
     """The model class that owns the mapping at `path`, to suggest its keys."""
-    from .model import Option, Page, Source, Step, Table, Target, Variable
+    from .model import Furniture, Option, Page, Source, Step, Table, Target, Variable
 
     model: type[BaseModel] | None = Flow
     i = 0
@@ -147,11 +147,13 @@ def _model_at(path: Path_) -> type[BaseModel] | None:
             continue
         if model is Flow and key == "source":
             model = Source
+        elif model is Flow and key == "furniture":
+            model, i = Furniture, i + 1
         elif key in ("steps", "simulate"):
             model, i = Step, i + 1
         elif key == "options":
             model, i = Option, i + 1
-        elif key in ("target", "within"):
+        elif key in ("target", "within", "appears", "dismiss"):
             model = Target
         else:
             return None

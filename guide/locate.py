@@ -1,27 +1,38 @@
 """Find a step's target the way a person names it, strictly.
 
-A target must exist, be unique, visible and (for an action) enabled, with the guide's exact
-label. Anything else is drift, and the error says what the page offers instead.
+What "the guide's words match an element" means is guide.matching's rule, applied in the page
+by its selector engine. On top of it, strictness: only visible elements count; exactly one
+must match (two visible matches is ambiguous, hidden copies are not matches); an element the
+step acts on must be enabled. Anything else is drift, and the error says what the page
+offers instead.
 """
 
 from __future__ import annotations
 
 import difflib
+import json
 import re
+from dataclasses import dataclass
+from typing import Any
 
+import yaml
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from . import matching
 from .model import Target
 
 # Role names as a French reader sees them, for messages.
 ROLE_WORDS = {"button": "bouton", "link": "lien", "radio": "bouton radio", "checkbox": "case à cocher",
               "textbox": "champ", "heading": "titre", "region": "bloc", "combobox": "liste",
-              "navigation": "menu", "tab": "onglet", "img": "image", "text": "texte"}
-SNAPSHOT_LINE = re.compile(r'^\s*- (?P<role>[a-z]+) "(?P<name>(?:[^"\\]|\\.)*)"')
-SNAPSHOT_TEXT = re.compile(r'^\s*- (?:[a-z]+(?: "(?:[^"\\]|\\.)*")?|text): (?P<text>.+)$')
-FIELD_ROLES = ("textbox", "searchbox", "combobox", "checkbox", "radio", "spinbutton", "listbox", "switch")
+              "navigation": "menu", "tab": "onglet", "img": "image", "text": "texte", "group": "groupe",
+              "searchbox": "champ de recherche", "spinbutton": "champ", "switch": "interrupteur"}
+SNAPSHOT_KEY = re.compile(r'^(?P<role>[a-z]+)(?: "(?P<name>(?:[^"\\]|\\.)*)")?(?: \[[^\]]*\])*$')
+# Latin letters and digits: what separates the words of a text in the candidates' prefilter.
+WORD = "0-9A-Za-zÀ-ÖØ-öø-ÿŒœ"
+CLOSE_ENOUGH = 0.6  # similarity above which a name anywhere on the page is offered instead
+NEAR_ENOUGH = 0.3  # the same, in the block the step names or the form the person is filling
 
 
 class LocateError(Exception):
@@ -32,18 +43,37 @@ class LocateError(Exception):
         super().__init__(f"{problem}: expected {expected}; found {found}")
 
 
-def build(root: Page | Locator, target: Target, include_hidden: bool = False) -> Locator:
-    """The Playwright locator for a target, matching names whole and case-sensitively."""
-    scope = build(root, target.within, include_hidden) if target.within else root
+def words_of(target: Target) -> str:
+    return target.name or target.label or target.text or target.placeholder or target.block or ""
+
+
+def text_prefilter(words: str) -> re.Pattern[str]:
+    """A loose pattern for Playwright's text engine: the same words, any separators or case.
+
+    Only a first sieve (the page's text engine finds the smallest element holding them); the
+    rule itself is applied to what it finds by guide/page/reads.js.
+    """
+    tokens = re.findall(r"[^\W_]+", matching.normalise(words))
+    if not tokens:
+        return re.compile(r"[\s\S]*")
+    separator = f"[^{WORD}]+"
+    return re.compile(f"^[^{WORD}]*" + separator.join(map(re.escape, tokens)) + f"[^{WORD}]*$", re.IGNORECASE)
+
+
+def build(root: Page | Locator, target: Target) -> Locator:
+    """Every element the words name, visible or not (see guide.matching for the rule)."""
+    scope = build(root, target.within) if target.within else root
     if target.role:
-        return scope.get_by_role(target.role, name=target.name, exact=True,
-                                 include_hidden=include_hidden or None)
-    if target.label:
-        return scope.get_by_label(target.label, exact=True)
+        candidates = scope.get_by_role(target.role, include_hidden=True)
+        return candidates.locator(matching.spec("role", target.name or "", target.role))
     if target.text:
-        return scope.get_by_text(target.text, exact=True)
+        return scope.get_by_text(text_prefilter(target.text)).locator(matching.spec("text", target.text))
+    if target.label:
+        return scope.locator(matching.spec("label", target.label, scan=True))
     if target.placeholder:
-        return scope.get_by_placeholder(target.placeholder, exact=True)
+        return scope.locator(matching.spec("placeholder", target.placeholder, scan=True))
+    if target.block:
+        return scope.locator(matching.spec("block", target.block, scan=True))
     if target.css:
         return scope.locator(target.css)
     return scope.get_by_test_id(target.testid or "")
@@ -53,22 +83,22 @@ def find(page: Page, target: Target, timeout_ms: float, must_be_enabled: bool) -
     """The one visible element matching `target`, waiting up to `timeout_ms` for it."""
     if target.within:
         find(page, target.within, timeout_ms, must_be_enabled=False)
-    locator = build(page, target)
+    every = build(page, target)
+    locator = every.filter(visible=True)
     try:
         # One round trip on the pass path: a locator's wait is strict, so this returns once
-        # exactly one match is visible, and fails at once when two or more match.
+        # exactly one match is visible, and fails at once when two or more are.
         locator.wait_for(state="visible", timeout=timeout_ms)
     except PlaywrightTimeout:
-        raise _absent_or_hidden(page, target, locator) from None
+        visible = locator.count()  # one now: it came just as the wait ended, on a busy machine
+        if visible == 0:
+            raise _absent_or_hidden(page, target, every) from None
+        if visible > 1:
+            raise _ambiguous(target, locator, visible) from None
     except PlaywrightError as error:
         if "strict mode violation" not in str(error):
             raise
-        count = locator.count()
-        raise LocateError(
-            "ambiguous target", f"one {describe(target)}",
-            f"{count} elements match: " + "; ".join(_outline(locator.nth(i)) for i in range(min(count, 5))),
-            "a person cannot tell them apart: scope the target with `within:` (the block it is in), "
-            "or ask the site to give them distinct names") from None
+        raise _ambiguous(target, locator, locator.count()) from None
     if must_be_enabled and not locator.is_enabled():
         raise LocateError("disabled target", f"{describe(target)} usable", f"{describe(target)} is disabled",
                           "the page no longer lets the person use it: check the previous steps "
@@ -76,17 +106,22 @@ def find(page: Page, target: Target, timeout_ms: float, must_be_enabled: bool) -
     return locator
 
 
-def _absent_or_hidden(page: Page, target: Target, locator: Locator) -> LocateError:
-    count = locator.count()
-    if not count and target.role:  # roles only see the accessibility tree: look among hidden ones too
-        count = build(page, target, include_hidden=True).count()
+def _ambiguous(target: Target, locator: Locator, count: int) -> LocateError:
+    return LocateError(
+        "ambiguous target", f"one {describe(target)}",
+        f"{count} elements match: " + "; ".join(_outline(locator.nth(i)) for i in range(min(count, 5))),
+        "a person cannot tell them apart: scope the target with `within:` (the block it is in), "
+        "or ask the site to give them distinct names")
+
+
+def _absent_or_hidden(page: Page, target: Target, every: Locator) -> LocateError:
+    count = every.count()
     if count:
         return LocateError("hidden target", f"{describe(target)} visible",
                            f"{count} matching element{'s' if count > 1 else ''}, none visible",
                            "the element is on the page but hidden: a step before it may be missing "
                            "(a choice that reveals it), or the page changed")
-    found = offers_instead(page, target)
-    return LocateError("missing target", describe(target), found,
+    return LocateError("missing target", describe(target), offers_instead(page, target),
                        "update the step's target to the name the page now uses, "
                        "or its instruction if the procedure changed")
 
@@ -101,60 +136,181 @@ def describe(target: Target) -> str:
         text = f'texte "{target.text}"'
     elif target.placeholder:
         text = f'champ d\'indication "{target.placeholder}"'
+    elif target.block:
+        text = f'bloc "{target.block}"'
     else:
         text = f"css {target.css}" if target.css else f"test id {target.testid}"
-    return f'{text} dans {describe(target.within)}' if target.within else text
+    return f"{text} dans {describe(target.within)}" if target.within else text
 
 
-def accessible_names(page: Page) -> list[tuple[str, str]]:
-    """(role, name) of every named element of the page, from Playwright's ARIA snapshot."""
+# --- what the page offers instead -------------------------------------------------------------
+
+
+def accessible_names(snapshot: str) -> list[tuple[str, str]]:
+    """(role, name) of every named element, and ("text", …) of every text, in an ARIA snapshot.
+
+    The snapshot is YAML (names holding « : » are quoted): it is read as YAML, not scraped.
+    """
     try:
-        snapshot = page.locator("body").aria_snapshot(timeout=2000)
-    except PlaywrightError:
+        tree = yaml.safe_load(snapshot)
+    except yaml.YAMLError:
         return []
-    names = []
-    for line in snapshot.splitlines():
-        match = SNAPSHOT_LINE.match(line)
-        if match:
-            names.append((match["role"], match["name"].replace('\\"', '"')))
-        text = SNAPSHOT_TEXT.match(line)
-        if text:  # visible text, for `text` targets
-            names.append(("text", text["text"].strip().strip('"')))
+    found: list[tuple[str, str]] = []
+    _collect(tree, found)
+    return found
+
+
+def _collect(node: Any, found: list[tuple[str, str]]) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _collect(item, found)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            _collect_item(str(key), value, found)
+    elif isinstance(node, str):
+        _collect_item(node, None, found)
+
+
+def _collect_item(key: str, value: Any, found: list[tuple[str, str]]) -> None:
+    if key.startswith("/"):  # a property such as /url
+        return
+    if key == "text":
+        if isinstance(value, str | int | float):
+            found.append(("text", str(value)))
+        return
+    match = SNAPSHOT_KEY.match(key)
+    if match and match["name"] is not None:
+        found.append((match["role"], json.loads(f'"{match["name"]}"')))
+    if isinstance(value, str | int | float):  # `paragraph: some text`
+        found.append(("text", str(value)))
+    else:
+        _collect(value, found)
+
+
+def _pool(names: list[tuple[str, str]], target: Target) -> list[tuple[str, str]]:
+    """The names of the same kind as the target."""
+    if target.role:
+        return [(r, n) for r, n in names if r == target.role]
+    if target.label or target.placeholder:
+        return [(r, n) for r, n in names if r in matching.FIELD_ROLES]
+    if target.text:
+        return [(r, n) for r, n in names if r == "text"]
+    if target.block:
+        return [(r, n) for r, n in names if r in ("region", "group", "navigation", "heading", "form")]
     return names
 
 
+def _similarity(wanted: str, name: str, field: bool) -> float:
+    a, b = matching.normalise(wanted, field).casefold(), matching.normalise(name, field).casefold()
+    if a and b and (a in b or b in a):
+        return max(0.75, difflib.SequenceMatcher(None, a, b).ratio())
+    return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+def closest(names: list[tuple[str, str]], target: Target, cutoff: float = CLOSE_ENOUGH,
+            limit: int = 3) -> list[tuple[str, str]]:
+    """The names a person could have meant, closest first; none when nothing is close."""
+    wanted = words_of(target)
+    field = matching.is_field("role" if target.role else "label", target.role)
+    pool = set(_pool(names, target))
+    scored = sorted(((_similarity(wanted, n, field), r, n) for r, n in pool), reverse=True)
+    return [(r, n) for score, r, n in scored if score >= cutoff][:limit]
+
+
+def _near(names: list[tuple[str, str]], target: Target) -> list[tuple[str, str]]:
+    """In the block or form where the step happens: close names, or the only one of its kind."""
+    pool = sorted(set(_pool(names, target)))
+    return closest(names, target, NEAR_ENOUGH) or (pool if len(pool) == 1 else [])
+
+
+def _snapshot(root: Page | Locator) -> str:
+    scope = root.locator("body") if isinstance(root, Page) else root
+    try:
+        if not scope.count():
+            return ""
+        return scope.first.aria_snapshot(timeout=2000)
+    except PlaywrightError:
+        return ""
+
+
 def offers_instead(page: Page, target: Target) -> str:
-    """The page's closest accessible names to what the target expected."""
-    wanted = target.name or target.label or target.text or target.placeholder or ""
-    names = accessible_names(page)
-    if target.role:
-        pool = [(r, n) for r, n in names if r == target.role]
-    elif target.label or target.placeholder:
-        pool = [(r, n) for r, n in names if r in FIELD_ROLES]
-    elif target.text:
-        pool = [(r, n) for r, n in names if r == "text"]
-    else:
-        pool = names
-    by_name = {n: r for r, n in pool}
-    close = difflib.get_close_matches(wanted, list(by_name), n=3, cutoff=0.3) if wanted else []
-    close += [n for n in by_name if wanted and wanted.lower() in n.lower() and n not in close][:2]
-    if close:
-        shown = ", ".join(f'{ROLE_WORDS.get(by_name[n], by_name[n])} "{n}"' for n in close)
-        return f"{shown} trouvé à la place de \"{wanted}\""
-    if pool:
-        shown = ", ".join(f'{ROLE_WORDS.get(r, r)} "{n}"' for r, n in pool[:6])
-        return f"nothing close; the page offers: {shown}"
-    return f"nothing of that kind on the page (title: {page.title()!r}, url: {page.url})"
+    """The names on the page closest to what the target expected: in its block first."""
+    wanted = words_of(target)
+    kind = ROLE_WORDS.get(target.role or "", "élément") if target.role else describe(target).split(" ")[0]
+    # Where the step happens: the block it names (find checked it is there), and the form the
+    # person is filling (the field the previous step filled has the focus).
+    places = [build(page, target.within).filter(visible=True)] if target.within else []
+    places.append(page.locator("form:focus-within"))
+    for place in places:
+        near = _near(accessible_names(_snapshot(place)), target)
+        if near:
+            return _shown(near, wanted)
+    names = accessible_names(_snapshot(page))
+    near = closest(names, target)
+    if near:
+        return _shown(near, wanted)
+    # Nothing a person could take for it: say so, and only then what the page has of that kind.
+    others = sorted(set(_pool(names, target)))
+    listed = "; the page has " + ", ".join(f'{ROLE_WORDS.get(r, r)} "{n}"' for r, n in others[:6]) if others else ""
+    return f'nothing close to "{wanted}": no {kind} on this page reads like it{listed} (url: {page.url})'
+
+
+def _shown(names: list[tuple[str, str]], wanted: str) -> str:
+    shown = ", ".join(f'{ROLE_WORDS.get(r, r)} "{n}"' for r, n in names)
+    return f'{shown} trouvé à la place de "{wanted}"'
 
 
 def _outline(locator: Locator) -> str:
     """A short, person-readable description of one element, for 'which ones matched'."""
     try:
-        return locator.evaluate(
+        return str(locator.evaluate(
             "el => { const box = el.getBoundingClientRect();"
             " const where = el.closest('header,nav,main,footer,form,section,aside');"
             " return `<${el.tagName.toLowerCase()}> \"${(el.innerText||el.value||'').trim().slice(0,40)}\"`"
             " + (where ? ` in <${where.tagName.toLowerCase()}${where.id ? '#' + where.id : ''}>` : '')"
-            " + ` at ${Math.round(box.x)},${Math.round(box.y)}`; }", timeout=1000)
+            " + ` at ${Math.round(box.x)},${Math.round(box.y)}`; }", timeout=1000))
     except PlaywrightError:
         return "(element gone)"
+
+
+# --- --explain --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Explanation:
+    words: str
+    reading: str  # what the person reads on the element
+    ignored: list[str]  # the invisible differences the rule set aside
+
+
+HOW = {"rendered": "the text as shown", "label-first-line": "the label's first line (the hint under it is not "
+       "part of the name)"}
+
+
+def explain(locator: Locator, target: Target) -> Explanation | None:
+    """How the words matched the element, when they did only after normalisation."""
+    kind = next(k for k in ("role", "text", "label", "placeholder", "block") if getattr(target, k)) \
+        if not (target.css or target.testid) else None
+    if kind is None or kind == "block":
+        return None
+    words = words_of(target)
+    field = matching.is_field(kind, target.role)
+    body = matching.spec(kind, words, target.role).split("=", 1)[1]
+    readings = locator.evaluate(f"(el, body) => ({matching.engine_script()}).readings(el, body)", body)
+    wanted = matching.normalise(words, field)
+    for reading in readings:
+        text = reading["text"] or ""
+        if matching.normalise(text, field) != wanted:
+            continue
+        if text == words:
+            return None  # read exactly as the guide words it
+        ignored = matching.explain(words, text, field)
+        source = next((r["text"] for r in readings if r["how"] == "source"), "")
+        if reading["how"] == "rendered" and matching.normalise(source, field) != wanted:
+            ignored.append("capitals set by the page's style (the source says "
+                           f"« {' '.join(source.split())} »)")
+        if reading["how"] == "label-first-line" and reading.get("whole", "").strip() != text.strip():
+            ignored.append("the hint shown under the label (« " + " ".join(reading["whole"].split()[len(
+                text.split()):]) + " »)")
+        return Explanation(words, " ".join(text.split()), ignored)
+    return None

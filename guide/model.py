@@ -32,8 +32,11 @@ Role = Literal[ROLES]  # type: ignore[valid-type]  # same: a Literal built from 
 Action = Literal[NAMES]  # type: ignore[valid-type]
 
 # `link "Se connecter"`, `label "Courriel"`, `button « Réinitialiser »`.
-SHORTHAND = re.compile(r'^\s*(?P<kind>[a-z]+)\s+(?:"(?P<dq>[^"]+)"|«\s*(?P<fr>[^»]+?)\s*»)\s*$')
-SHORTHAND_KINDS = ("label", "text", "placeholder")
+# Patterns are written in the syntax both Python and JSON Schema (ECMA 262) read, and without
+# nested repetition, so a long value is refused in linear time.
+SHORTHAND = re.compile(r'^\s*([a-z]+)\s+(?:"([^"]*)"|«([^»]*)»)\s*$')
+SHORTHAND_SCHEMA = r'^\s*[a-z]+\s+(?:"[^"]*[^"\s][^"]*"|«[^»]*[^»\s][^»]*»)\s*$'
+SHORTHAND_KINDS = ("label", "text", "placeholder", "block")
 
 
 class Strict(BaseModel):
@@ -50,7 +53,9 @@ def parse_target_shorthand(value: object) -> object:
             f"cannot read target {value!r}: write it as a role and a quoted name, "
             'for example: button "Réinitialiser", link "Se connecter", label "Courriel"'
         )
-    kind, name = match["kind"], match["dq"] or match["fr"]
+    kind, name = match[1], (match[2] if match[2] is not None else match[3]).strip()
+    if not name:
+        raise ValueError(f"target {value!r} has an empty name: write the words the page shows between the quotes")
     if kind in SHORTHAND_KINDS:
         return {kind: name}
     if kind not in ROLES:
@@ -61,7 +66,7 @@ def parse_target_shorthand(value: object) -> object:
     return {"role": kind, "name": name}
 
 
-ShorthandText = Annotated[str, Field(pattern=SHORTHAND.pattern, description='role "name", label "…", text "…"')]
+ShorthandText = Annotated[str, Field(pattern=SHORTHAND_SCHEMA, description='role "name", label "…", text "…"')]
 # A target written either as a mapping or as the shorthand `button "Réinitialiser"`.
 TargetField = Annotated["Target", BeforeValidator(parse_target_shorthand,
                                                   json_schema_input_type=Union[ShorthandText, "Target"])]
@@ -75,6 +80,9 @@ class Target(Strict):
     label: str | None = Field(None, description="text of the field's <label>, matched whole")
     text: str | None = Field(None, description="visible text, matched whole")
     placeholder: str | None = Field(None, description="placeholder of a field, matched whole")
+    block: str | None = Field(None, description="a part of the page identified by its visible title (a landmark's "
+                                                "name, a legend, a heading or the block's own title text); "
+                                                "mostly used in `within:`")
     css: str | None = Field(None, description="CSS selector: last resort, needs last_resort: true")
     testid: str | None = Field(None, description="data-testid: last resort, needs last_resort: true")
     within: TargetField | None = Field(
@@ -84,10 +92,10 @@ class Target(Strict):
 
     @model_validator(mode="after")
     def _one_way(self) -> Target:
-        ways = [k for k in ("role", "label", "text", "placeholder", "css", "testid") if getattr(self, k)]
+        ways = [k for k in ("role", "label", "text", "placeholder", "block", "css", "testid") if getattr(self, k)]
         if len(ways) != 1:
             raise ValueError(
-                "a target needs exactly one of role, label, text, placeholder, css, testid "
+                "a target needs exactly one of role, label, text, placeholder, block, css, testid "
                 f"(found {', '.join(ways) or 'none'})"
             )
         if self.role and not self.name:
@@ -156,6 +164,17 @@ class Table(Strict):
             if len(row) != len(self.columns):
                 raise ValueError(f"row {number} has {len(row)} cells, the table has {len(self.columns)} columns")
         return self
+
+
+class Furniture(Strict):
+    """Something that may appear on any page — a consent banner, a satisfaction survey, a
+    maintenance notice — and how to make it go away. Check, shots and autoplay close it
+    whenever it gets in the way; live asks the person to close it first."""
+
+    id: Slug
+    name: str = Field(description="what a person calls it, for live's card: le bandeau des cookies")
+    appears: TargetField = Field(description='how to recognise it, e.g. region "Gestion des cookies"')
+    dismiss: TargetField = Field(description='what closes it, inside it, e.g. button "Tout refuser"')
 
 
 class Source(Strict):
@@ -241,6 +260,8 @@ class Flow(Strict):
     pages: dict[str, Page] = Field(min_length=1)
     variables: dict[str, Variable] = Field(default_factory=dict)
     tables: dict[str, Table] = Field(default_factory=dict)
+    furniture: list[Furniture] = Field(default_factory=list,
+                                       description="things that may appear on any page, and how to close them")
     steps: list[Step] = Field(min_length=1)
     notes: list[str] = Field(default_factory=list, description="closing notes and tips")
 

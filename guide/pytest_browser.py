@@ -45,6 +45,15 @@ def _active_playwright(request: pytest.FixtureRequest) -> Any:
 
 
 @pytest.fixture(scope="session")
+def browser_type(browser_type: Any, playwright: Any) -> Any:
+    """guide's selector engine, known to the session's Playwright before any context exists."""
+    from .matching import register
+
+    register(playwright)
+    return browser_type
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict, browser_name: str, pytestconfig: pytest.Config,
                              request: pytest.FixtureRequest) -> dict:
     """Fall back to a system Chromium when Playwright's own is not installed (offline CI)."""

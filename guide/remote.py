@@ -53,6 +53,9 @@ def connect(playwright: Playwright, endpoint: str, executable: str | None = None
     wishes: dict[str, Any] = {"headless": headless, "args": list(QUIET_ARGS)}
     if executable:
         wishes["executable_path"] = executable
+    from .matching import register
+
+    register(playwright)
     try:
         return playwright.chromium.connect(endpoint, timeout=timeout_ms, headers=launch_header(wishes))
     except PlaywrightError as error:

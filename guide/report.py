@@ -63,6 +63,7 @@ class BranchResult:
     seconds: float = 0.0
     drift: DriftReport | None = None
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # --explain: how targets matched
 
     @property
     def passed(self) -> bool:
@@ -95,6 +96,8 @@ def print_results(console: Console, results: list[BranchResult]) -> None:
             console.print(result.drift.text(), markup=False, highlight=False)
         for warning in result.warnings:
             console.print(f"[yellow]! {result.flow_id} › {result.branch}: {warning}[/]", highlight=False)
+        for note in result.notes:
+            console.print(f"[dim]i {note}[/]", highlight=False)
     console.print()
     console.print(summary_table(results))
     failed = sum(not r.passed for r in results)

@@ -91,8 +91,13 @@ class Run(Generic[P]):
 
 def run_branch(loaded: LoadedFlow, branch: str, make_context: ContextMaker, spec: ContextSpec,
                fixtures: Path | None, make_performer: Callable[[Session], P], values: Values, *,
-               start_url: str | None = None, artifacts: Path | None = None) -> Run[P]:
-    """Walk one branch in a fresh context; on drift, describe it (and keep artifacts)."""
+               start_url: str | None = None, artifacts: Path | None = None,
+               close_furniture: bool = True) -> Run[P]:
+    """Walk one branch in a fresh context; on drift, describe it (and keep artifacts).
+
+    `close_furniture`: close the flow's banners and notices whenever they get in the way (not
+    in live mode, where the person is asked to).
+    """
     context = make_context()
     router = prepare(context, spec, fixtures)
     page_errors: list[str] = []
@@ -101,6 +106,8 @@ def run_branch(loaded: LoadedFlow, branch: str, make_context: ContextMaker, spec
         context.tracing.start(snapshots=True, screenshots=False, sources=False)
     session = Session(context)
     performer = make_performer(session)
+    if close_furniture:
+        session.close_furniture_automatically(loaded.flow.furniture, performer.timeout_ms)
     engine = Engine(loaded, session, performer, values, start_url=start_url)
     run = Run(BranchResult(loaded.flow.id, str(loaded.file), branch), performer)
     started = time.perf_counter()

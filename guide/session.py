@@ -15,10 +15,10 @@ from playwright.sync_api import BrowserContext, Locator, Page, Request
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from . import locate
+from . import furniture, locate
 from .actions import action as action_named
+from .model import Furniture, Target
 from .model import Page as PageSpec
-from .model import Target
 
 
 class PageError(Exception):
@@ -27,6 +27,10 @@ class PageError(Exception):
 
 class ActionError(Exception):
     """The element refused the action; the message says why, as Playwright's call log does."""
+
+    def __init__(self, message: str, covered_by: str | None = None):
+        super().__init__(message)
+        self.covered_by = covered_by  # what lies over the element, named as a person sees it
 
 
 def url_pattern(url: str) -> re.Pattern[str]:
@@ -60,6 +64,13 @@ class Session:
     @property
     def url(self) -> str:
         return self.page.url
+
+    def close_furniture_automatically(self, pieces: list[Furniture], timeout_ms: float) -> None:
+        """Close banners and notices whenever they get in the way, in this tab and new ones."""
+        if not pieces:
+            return
+        furniture.handle_automatically(self.page, pieces, timeout_ms)
+        self.context.on("page", lambda page: furniture.handle_automatically(page, pieces, timeout_ms))
 
     def _record_navigation(self, request: Request) -> None:
         if request.is_navigation_request():
@@ -165,7 +176,48 @@ class Session:
         try:
             action_named(action).perform(locator, value, timeout_ms)
         except PlaywrightError as error:
-            raise ActionError(first_line(error)) from None
+            raise action_failure(error, locator) from None
+
+
+# Call-log lines that say why an action could not be done (Playwright retries until its
+# timeout, so the first line alone says only "Timeout 3000ms exceeded").
+CAUSES = ("intercepts pointer events", "not visible", "not enabled", "is disabled", "not stable", "outside of the viewport",
+          "not attached", "detached", "did not change its state", "not an <input>", "not a checkbox", "not editable",
+          "did not find some options", "is readonly")
+# What covers an element, named as a person sees it: the block it belongs to (its name, its
+# heading or legend), else its own first line of text.
+COVERING = r"""el => {
+  const box = el.getBoundingClientRect();
+  const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+  if (!hit || hit === el || el.contains(hit)) return null;
+  if (Array.from(el.labels || []).some(label => label === hit || label.contains(hit))) return null;
+  const line = n => ((n.innerText || n.textContent || '').trim().split('\n')[0] || '').trim().slice(0, 80);
+  for (let n = hit; n && n !== document.body && n !== document.documentElement; n = n.parentElement) {
+    const named = n.getAttribute('aria-label');
+    if (named) return named.trim();
+    const title = n.querySelector(':scope > h1, :scope > h2, :scope > h3, :scope > h4, :scope > legend, ' +
+      ':scope > * > h1, :scope > * > h2, :scope > * > h3, :scope > * > h4');
+    if (title && line(title)) return line(title);
+  }
+  return line(hit) || '<' + hit.localName + '>';
+}"""
+
+
+def action_failure(error: PlaywrightError, locator: Locator) -> ActionError:
+    """Why the element refused: Playwright's first line, its call log's cause, what covers it."""
+    text = str(error)
+    message = first_line(error)
+    causes = [line.strip().lstrip("- ").strip() for line in text.splitlines()
+              if any(cause in line for cause in CAUSES)]
+    if causes:
+        message += f" — {causes[-1]}"
+    try:
+        cover = locator.evaluate(COVERING, timeout=1000)
+    except PlaywrightError:
+        cover = None
+    if cover:
+        message = f"covered by « {cover} » — {message}"
+    return ActionError(message, cover)
 
 
 def page_differs(page: Page, spec: PageSpec, timeout_ms: float) -> str | None:

@@ -23,7 +23,7 @@ from typing import Any
 
 from playwright.sync_api import Browser, ElementHandle, Page
 
-from . import overlay
+from . import furniture, overlay
 from .actions import action as action_named
 from .autopilot import AutoPilot
 from .check import CheckOptions, check_branch
@@ -104,6 +104,7 @@ class Camera(AutoPilot):
     def _shoot(self, ctx: StepContext, pinned: ElementHandle | None, **card: Any) -> None:
         started = time.perf_counter()
         page, number = ctx.page, self.numbers[ctx.path]
+        furniture.close_all(page, ctx.loaded.flow.furniture, self.timeout_ms)  # never in a screenshot
         drawn = replace(ctx, locator=pinned) if pinned is not None else ctx
         overlay.show(drawn, page, **card)
         self._drawn_on = page
