@@ -19,7 +19,15 @@ from playwright.sync_api import Browser, Playwright
 
 # Without these, Chromium keeps calling home on a closed network at every start.
 QUIET_ARGS = ["--disable-background-networking", "--disable-component-update", "--no-first-run",
-              "--disable-sync"]
+              "--disable-sync", "--no-pings", "--disable-domain-reliability", "--disable-client-side-phishing-detection"]
+# Offline by construction (check, shots, live --fixtures): Playwright's routing answers every
+# request before it reaches the network, and these make sure nothing else can leave: no host
+# name resolves, every connection — to loopback too — goes to a proxy that does not exist, and
+# WebRTC may not send UDP outside that proxy. Prefetch, prerender, preconnect and DNS prefetch
+# then fail inside the browser.
+OFFLINE_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=http://offline.invalid:9",
+                "--proxy-bypass-list=<-loopback>", "--webrtc-ip-handling-policy=disable_non_proxied_udp",
+                "--force-webrtc-ip-handling-policy", "--dns-prefetch-disable"]
 SYSTEM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 
 
@@ -74,11 +82,17 @@ def resolve_browser(explicit: str | None = None, playwright: Playwright | None =
         "or point GUIDE_BROWSER at a Chromium/Chrome executable.\n  looked at: " + "; ".join(looked))
 
 
-def launch(playwright: Playwright, choice: BrowserChoice, headless: bool = True) -> Browser:
+def launch_args(offline: bool) -> list[str]:
+    return QUIET_ARGS + (OFFLINE_ARGS if offline else [])
+
+
+def launch(playwright: Playwright, choice: BrowserChoice, headless: bool = True, offline: bool = True) -> Browser:
+    """A Chromium for guide: offline (the default) for everything that uses the fixtures."""
     from .matching import register
 
     register(playwright)  # the guide's words are matched by its own selector engine
-    return playwright.chromium.launch(executable_path=choice.executable, headless=headless, args=list(QUIET_ARGS))
+    return playwright.chromium.launch(executable_path=choice.executable, headless=headless,
+                                      args=launch_args(offline))
 
 
 def install_browser(echo: Callable[[str], object] = print) -> bool:

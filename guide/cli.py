@@ -21,9 +21,10 @@ from .report import BranchResult
 OK, DRIFT, BAD_INPUT = 0, 1, 2
 DEFAULT_FLOWS = ["flows"]
 
-# CI logs are not terminals: give them room instead of rich's 80 columns.
-console = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
-errors = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 120)
+# CI logs are not terminals: lines are never wrapped there (paths and commands stay whole),
+# and tables get room instead of rich's 80 columns.
+console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+errors = Console(stderr=True, highlight=False, soft_wrap=True, width=None if sys.stderr.isatty() else 160)
 
 
 class UsageError(Exception):

@@ -261,7 +261,8 @@ def run_live(loaded: LoadedFlow, *, fixtures: Path | None = None, start_url: str
                       simulates_outside=autoplay_s is not None and fixtures is not None)
 
     with sync_playwright() as playwright:
-        browser = launch(playwright, resolve_browser(browser_path, playwright), headless=headless)
+        browser = launch(playwright, resolve_browser(browser_path, playwright), headless=headless,
+                         offline=fixtures is not None)
         try:
             run = run_branch(loaded, "live", context_maker(browser, LIVE), LIVE, fixtures, person, values,
                              start_url=start_url, close_furniture=autoplay_s is not None)

@@ -15,15 +15,25 @@ from typing import Any
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from .browser import QUIET_ARGS, BrowserNotFound, resolve_browser
+from .browser import BrowserNotFound, launch_args, resolve_browser
 from .remote import CONNECT_TIMEOUT_MS, explain, launch_header
 
 REMOTE_KEYS = ("headless", "slow_mo", "channel", "args", "executable_path", "timeout")
 
 
-def _with_quiet_args(args: list[str] | None) -> list[str]:
+def _with_guide_args(args: list[str] | None, offline: bool) -> list[str]:
     args = list(args or [])
-    return args + [arg for arg in QUIET_ARGS if arg not in args]
+    return args + [arg for arg in launch_args(offline) if arg not in args]
+
+
+def _checks_flows(request: pytest.FixtureRequest) -> bool:
+    """Does this session run flows? Then its browser is offline (fixtures only).
+
+    Other browser tests in a session without flows keep their network (localhost apps…).
+    """
+    from .pytest_plugin import FlowItem
+
+    return any(isinstance(item, FlowItem) for item in request.session.items)
 
 
 def _explicit_browser(config: pytest.Config) -> str | None:
@@ -61,6 +71,9 @@ def browser_type_launch_args(browser_type_launch_args: dict, browser_name: str, 
     explicit = pytestconfig.getoption("guide_browser_path")
     if pytestconfig.getoption("guide_connect"):
         return args  # the server launches the browser: see connect_options
+    offline = _checks_flows(request)
+    if offline:
+        args["args"] = _with_guide_args(args.get("args"), offline=True)
     if browser_name != "chromium" or args.get("channel") or (args.get("executable_path") and not explicit):
         return args  # the user chose: a channel, another engine, an executable
     try:
@@ -69,12 +82,13 @@ def browser_type_launch_args(browser_type_launch_args: dict, browser_name: str, 
         pytest.fail(f"guide: {error}", pytrace=False)
     if choice.executable:  # None: Playwright's own Chromium is installed, nothing to change
         args["executable_path"] = choice.executable
-        args["args"] = _with_quiet_args(args.get("args"))
+        args["args"] = _with_guide_args(args.get("args"), offline)
     return args
 
 
 @pytest.fixture(scope="session")
-def connect_options(pytestconfig: pytest.Config, browser_type_launch_args: dict) -> dict | None:
+def connect_options(pytestconfig: pytest.Config, browser_type_launch_args: dict,
+                    request: pytest.FixtureRequest) -> dict | None:
     """--guide-connect: launch options travel in the header, in Playwright's camelCase names.
 
     pytest-playwright sends them with Python names (`executable_path`), which the server
@@ -84,7 +98,7 @@ def connect_options(pytestconfig: pytest.Config, browser_type_launch_args: dict)
     if not endpoint:
         return None
     wishes = {key: value for key, value in browser_type_launch_args.items() if key in REMOTE_KEYS}
-    wishes["args"] = _with_quiet_args(wishes.get("args"))
+    wishes["args"] = _with_guide_args(wishes.get("args"), _checks_flows(request))
     explicit = _explicit_browser(pytestconfig)
     if explicit:
         wishes["executable_path"] = explicit

@@ -16,7 +16,7 @@ from typing import Any
 from playwright.sync_api import Browser, Playwright
 from playwright.sync_api import Error as PlaywrightError
 
-from .browser import QUIET_ARGS, BrowserNotFound
+from .browser import BrowserNotFound, launch_args
 
 LAUNCH_HEADER = "x-playwright-launch-options"
 ENDPOINT = re.compile(r"^wss?://[^\s/]+(/\S*)?$")
@@ -50,7 +50,7 @@ def launch_header(options: Mapping[str, Any]) -> dict[str, str]:
 def connect(playwright: Playwright, endpoint: str, executable: str | None = None, headless: bool = True,
             timeout_ms: float = CONNECT_TIMEOUT_MS) -> Browser:
     """A Chromium from the server at `endpoint`; `executable` is a path on the server."""
-    wishes: dict[str, Any] = {"headless": headless, "args": list(QUIET_ARGS)}
+    wishes: dict[str, Any] = {"headless": headless, "args": launch_args(offline=True)}
     if executable:
         wishes["executable_path"] = executable
     from .matching import register

@@ -64,6 +64,7 @@ class BranchResult:
     drift: DriftReport | None = None
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # --explain: how targets matched
+    blocked: list[str] = field(default_factory=list)  # every request refused, in order (secrets masked)
 
     @property
     def passed(self) -> bool:

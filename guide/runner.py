@@ -21,7 +21,7 @@ from . import overlay
 from .engine import Drift, Engine, Performer, Stop
 from .loader import LoadedFlow
 from .report import BranchResult, DriftReport
-from .routing import FixtureRouter
+from .routing import FixtureRouter, summarise
 from .secrets import Values, redact_zip
 from .session import Session
 
@@ -129,7 +129,8 @@ def run_branch(loaded: LoadedFlow, branch: str, make_context: ContextMaker, spec
             context.tracing.stop()
         context.close()
     if router is not None:
-        run.result.warnings += [f"blocked request outside the fixtures: {values.mask(b)}" for b in router.blocked]
+        run.result.warnings += [values.mask(line) for line in summarise(router.blocked)]
+        run.result.blocked = [values.mask(str(item)) for item in router.blocked]
     run.result.warnings += [f"page script error: {values.mask(e)}" for e in page_errors]
     return run
 

@@ -153,4 +153,4 @@ def test_routed_pages_are_utf8_and_outside_requests_blocked(browser):
     # the fetch settles only once routing has answered it: no fixed wait needed
     assert page.evaluate("fetch('https://tracker.example/pixel').then(() => 'served', () => 'blocked')") == "blocked"
     context.close()
-    assert router.blocked == ["GET https://tracker.example/pixel"]
+    assert [str(b) for b in router.blocked] == ["GET https://tracker.example/pixel"]
