@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, BrowserContext
 
 from .autopilot import AutoPilot
 from .loader import LoadedFlow
@@ -31,11 +31,12 @@ class CheckOptions:
 
 
 def check_branch(make_context: ContextMaker, loaded: LoadedFlow, branch: Branch, options: CheckOptions,
-                 artifacts: Path | None = None) -> BranchResult:
+                 artifacts: Path | None = None,
+                 before_close: Callable[[BrowserContext], None] | None = None) -> BranchResult:
     """Replay one branch with the autopilot in a fresh routed context."""
     run = run_branch(loaded, branch.name, make_context, CHECK, options.fixtures,
                      lambda session: AutoPilot(dict(branch.answers), options.timeout_ms, explain=options.explain),
-                     Values.for_fixtures(loaded.flow), artifacts=artifacts)
+                     Values.for_fixtures(loaded.flow), artifacts=artifacts, before_close=before_close)
     run.result.notes += run.performer.explained
     return run.result
 

@@ -1,12 +1,16 @@
 """The `guide` command: a thin layer that parses arguments and calls the modules.
 
-Exit codes: 0 all good, 1 drift (the guide and the pages disagree), 2 bad input or usage.
+Exit codes: 0 all good, 1 drift (the guide and the pages disagree), 2 bad input or usage,
+3 the tool itself failed (a bug: one line on stderr, never a traceback).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -15,10 +19,11 @@ from rich.tree import Tree
 
 from .browser import BrowserNotFound
 from .loader import FlowError, LoadedFlow, load_flows
+from .session import first_line
 from .model import Step
 from .report import BranchResult
 
-OK, DRIFT, BAD_INPUT = 0, 1, 2
+OK, DRIFT, BAD_INPUT, TOOL_FAILED = 0, 1, 2, 3
 DEFAULT_FLOWS = ["flows"]
 
 # CI logs are not terminals: lines are never wrapped there (paths and commands stay whole),
@@ -201,8 +206,8 @@ def cmd_live(args: argparse.Namespace) -> int:
 
 def _assignment(text: str) -> tuple[str, str]:
     name, sep, value = text.partition("=")
-    if not sep or not name:
-        raise UsageError(f"--var {text!r}: write NAME=VALUE")
+    if not sep or not name:  # never echo it: it may be the secret itself, given without its name
+        raise UsageError("--var needs NAME=VALUE (what was given is not shown: it may be a secret)")
     return name, value
 
 
@@ -365,11 +370,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(BaseException):
+    """SIGTERM: unwind like Ctrl-C, so temporary files and browsers are cleaned up."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        return args.run(args)
+        return int(args.run(args))
     except FlowError as error:
         for problem in error.problems:
             errors.print(str(problem), markup=False)
@@ -380,6 +395,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         errors.print("guide: interrupted")
         return 130
+    except Terminated:
+        errors.print("guide: stopped (SIGTERM)")
+        return 143
+    except Exception as error:  # a bug of guide's: say so in one line, never a traceback
+        if os.environ.get("GUIDE_DEBUG"):
+            raise
+        errors.print(f"guide: the tool itself failed ({type(error).__name__}: {first_line(error)}). This is a "
+                     "bug in guide, not in your flow: run again with GUIDE_DEBUG=1 for the details and "
+                     "report them.", markup=False)
+        return TOOL_FAILED
 
 
 if __name__ == "__main__":

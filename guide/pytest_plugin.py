@@ -225,15 +225,43 @@ def run_flow_branch(request: pytest.FixtureRequest, new_context: Any, browser_co
     """Replay one branch against the fixtures in a pytest-playwright context."""
     from .check import CheckOptions, check_branch
     from .runner import CHECK
+    from .secrets import Values
 
     item = request.node
     assert isinstance(item, FlowItem)
     config = request.config
+    values = Values.for_fixtures(item.loaded.flow)
+    if values.secrets() and config.getoption("video", "off") in ("on", "retain-on-failure"):
+        pytest.fail(f"guide: --video would record the secret values this flow types "
+                    f"({', '.join(sorted(values.secret_names))}), and a video cannot be masked: "
+                    "use --tracing retain-on-failure (traces are redacted) or --screenshot (masked)",
+                    pytrace=False)
     options = CheckOptions(fixtures=item.fixtures, timeout_ms=config.getoption("guide_timeout") * 1000,
                            artifacts=False)  # pytest-playwright's --tracing/--screenshot keep them
     # The user's context options (a --device's viewport…) win over guide's defaults.
     ours = {key: value for key, value in CHECK.args.items() if key not in browser_context_args}
-    result = check_branch(lambda: new_context(**ours), item.loaded, item.branch, options)
+    tracing = config.getoption("tracing", "off") in ("on", "retain-on-failure")
+    screenshots = config.getoption("screenshot", "off") in ("on", "only-on-failure")
+
+    def make_context() -> Any:
+        context = new_context(**ours)
+        if tracing:  # pytest-playwright's traces hold screenshots, which no redaction can mask
+            context.tracing.stop()
+            context.tracing.start(title=item.nodeid, screenshots=False, snapshots=True, sources=True)
+        return context
+
+    def mask_pages(context: Any) -> None:
+        """pytest-playwright screenshots every page as the context closes: mask secrets first."""
+        from . import masking
+
+        for page in context.pages:
+            try:
+                masking.cover(page, values)
+            except Exception:  # noqa: BLE001 - a closed or crashed page has nothing to show
+                pass
+
+    result = check_branch(make_context, item.loaded, item.branch, options,
+                          before_close=mask_pages if screenshots and values.secrets() else None)
     for warning in result.warnings:
         warnings.warn(GuideWarning(f"{item.loaded.flow.id} › {item.branch.name}: {warning}"), stacklevel=1)
     if result.drift:

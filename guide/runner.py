@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Browser, BrowserContext
 
-from . import overlay
+from . import masking, overlay
+from .files import private_folder, publish_private
 from .engine import Drift, Engine, Performer, Stop
 from .loader import LoadedFlow
 from .report import BranchResult, DriftReport
@@ -92,11 +93,12 @@ class Run(Generic[P]):
 def run_branch(loaded: LoadedFlow, branch: str, make_context: ContextMaker, spec: ContextSpec,
                fixtures: Path | None, make_performer: Callable[[Session], P], values: Values, *,
                start_url: str | None = None, artifacts: Path | None = None,
-               close_furniture: bool = True) -> Run[P]:
+               close_furniture: bool = True, before_close: Callable[[BrowserContext], None] | None = None) -> Run[P]:
     """Walk one branch in a fresh context; on drift, describe it (and keep artifacts).
 
     `close_furniture`: close the flow's banners and notices whenever they get in the way (not
-    in live mode, where the person is asked to).
+    in live mode, where the person is asked to). `before_close`: a last look at the context
+    (the pytest plugin masks secrets before pytest-playwright's screenshot).
     """
     context = make_context()
     router = prepare(context, spec, fixtures)
@@ -127,6 +129,8 @@ def run_branch(loaded: LoadedFlow, branch: str, make_context: ContextMaker, spec
         run.result.steps = engine.steps
         if artifacts is not None and not traced:
             context.tracing.stop()
+        if before_close is not None:
+            before_close(context)
         context.close()
     if router is not None:
         run.result.warnings += [values.mask(line) for line in summarise(router.blocked)]
@@ -136,11 +140,18 @@ def run_branch(loaded: LoadedFlow, branch: str, make_context: ContextMaker, spec
 
 
 def keep_artifacts(drift: DriftReport, session: Session, performer: Performer, folder: Path, values: Values) -> None:
-    """A screenshot (secret fields masked) and a trace (secret values redacted) of a drift."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """A screenshot and a trace of a drift, with no secret in them.
+
+    Both are made in a private temporary folder, the screenshot with every field and text
+    showing a secret masked, the trace redacted; only then are they moved into `folder`.
+    """
     screenshot, trace = folder / "failure.png", folder / "trace.zip"
-    masks = [session.page.locator("input[type=password]"), *getattr(performer, "secret_fields", [])]
-    session.page.screenshot(path=screenshot, mask=masks, mask_color="#000000", full_page=False)
-    session.context.tracing.stop(path=trace)
-    redact_zip(str(trace), values)
+    with private_folder() as work:
+        masking.cover(session.page, values)
+        fields = [session.page.locator("input[type=password]"), *getattr(performer, "secret_fields", [])]
+        session.page.screenshot(path=work / screenshot.name, mask=fields, mask_color="#000000", full_page=False)
+        session.context.tracing.stop(path=work / trace.name)
+        redact_zip(work / trace.name, values)
+        publish_private(work / screenshot.name, screenshot)
+        publish_private(work / trace.name, trace)
     drift.screenshot, drift.trace = str(screenshot), str(trace)

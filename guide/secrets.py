@@ -6,10 +6,19 @@ screenshot: every text leaving the tool goes through `Values.mask`.
 
 from __future__ import annotations
 
+import base64
 import getpass
+import html
+import json
 import os
+import io
+import re
+import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from urllib.parse import quote, quote_plus
 
 from .loader import VARIABLE_REF
 from .model import Flow
@@ -70,10 +79,62 @@ class Values:
         found = {self.values[n] for n in self.secret_names if self.values.get(n)}
         return sorted(found, key=len, reverse=True)
 
+    def forms(self) -> list[str]:
+        """Every way a secret can be written down in an artifact, longest first."""
+        return sorted({form for secret in self.secrets() for form in encodings(secret)}, key=len, reverse=True)
+
     def mask(self, text: str) -> str:
-        for secret in self.secrets():
-            text = text.replace(secret, MASK)
+        """`text` with every secret, in every encoding, replaced by ••••••."""
+        for form in self.forms():
+            text = text.replace(form, MASK)
         return text
+
+    def mask_bytes(self, data: bytes) -> bytes:
+        for form in self.forms():
+            data = data.replace(form.encode("utf-8", "surrogatepass"), MASK.encode("utf-8"))
+        return data
+
+
+MIN_BASE64_CORE = 8  # shorter base64 fragments would also match unrelated data
+
+
+def encodings(secret: str) -> set[str]:
+    """The forms a value takes in URLs, form posts, JSON, HTML and base64: each is masked."""
+    forms = {secret, html.escape(secret), html.escape(secret, quote=False),
+             html.escape(secret).replace("&#x27;", "&#39;"), html.escape(secret, quote=False).replace('"', "&quot;"),
+             json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]}
+    forms |= {json.dumps(form)[1:-1] for form in list(forms)}  # a JSON body inside a JSON string (traces)
+    encoded = {quote(secret, safe=safe) for safe in ("", "-_.!~*'()", "/")}  # Python, encodeURIComponent, a path
+    encoded |= {quote_plus(secret, safe=safe) for safe in ("", "-_.!~*'()")}
+    encoded.add(_form_urlencoded(secret))  # what browsers send for a form
+    forms |= encoded | {_lower_hex(e) for e in encoded}
+    forms |= _base64_cores(secret.encode("utf-8", "surrogatepass"))
+    return {form for form in forms if form}
+
+
+def _form_urlencoded(text: str) -> str:
+    """application/x-www-form-urlencoded as browsers write it (WHATWG URL: `*-._` stay as they are)."""
+    safe = b"*-._0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+    return "".join("+" if byte == 0x20 else chr(byte) if byte in safe else f"%{byte:02X}"
+                   for byte in text.encode("utf-8", "surrogatepass"))
+
+
+def _lower_hex(encoded: str) -> str:
+    return re.sub(r"%[0-9A-F]{2}", lambda m: m[0].lower(), encoded)
+
+
+def _base64_cores(data: bytes) -> set[str]:
+    """The base64 characters that depend on `data` alone, at each of the 3 byte alignments it
+    can have inside a longer base64 text (standard and URL-safe alphabets)."""
+    cores = set()
+    for offset in range(3):
+        encoded = base64.b64encode(bytes(offset) + data).decode("ascii").rstrip("=")
+        start = (0, 2, 3)[offset]  # characters that still mix in the bytes before
+        end = len(encoded) - (0 if (offset + len(data)) % 3 == 0 else 1)  # or the bytes after
+        core = encoded[start:end]
+        if len(core) >= MIN_BASE64_CORE:
+            cores |= {core, core.replace("+", "-").replace("/", "_")}
+    return cores
 
 
 def _prompt(name: str, label: str, secret: bool) -> str:
@@ -81,29 +142,12 @@ def _prompt(name: str, label: str, secret: bool) -> str:
     return reader(f"{label} ({name}) : ")
 
 
-def redact_zip(path: str, values: Values) -> None:
+def redact_zip(path: str | Path, values: Values) -> None:
     """Rewrite a Playwright trace so no secret value survives in any of its files."""
-    import io
-    import zipfile
-
-    from .files import write_atomic
-
-    secrets = values.secrets()
-    if not secrets:
+    if not values.secrets():
         return
-    forms = [(form.encode("utf-8"), MASK.encode("utf-8"))
-             for secret in secrets for form in {secret, _json_escaped(secret)}]
     buffer = io.BytesIO()
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
-            data = source.read(item)
-            for secret, mask in forms:
-                data = data.replace(secret, mask)
-            target.writestr(item, data)
-    write_atomic(path, buffer.getvalue())
-
-
-def _json_escaped(text: str) -> str:
-    import json
-
-    return json.dumps(text)[1:-1]
+            target.writestr(item, values.mask_bytes(source.read(item)))
+    Path(path).write_bytes(buffer.getvalue())

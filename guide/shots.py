@@ -17,13 +17,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Browser, ElementHandle, Page
 
-from . import furniture, overlay
+from . import furniture, masking, overlay
 from .actions import action as action_named
 from .autopilot import AutoPilot
 from .check import CheckOptions, check_branch
@@ -35,19 +34,6 @@ from .report import BranchResult, artifacts_folder
 from .runner import CHECK, SHOTS, context_maker, run_branch
 from .secrets import Values
 from .tree import Branch, Path_, branches, walk
-
-MASK_COLOR = "#3b3b3b"
-
-
-@cache
-def masks_script() -> str:
-    """guide/overlay/mask.js: an object with mask(), unmask() and markSecret()."""
-    return (Path(__file__).with_name("overlay") / "mask.js").read_text(encoding="utf-8")
-
-
-def _masks(call: str) -> str:
-    return f"arg => ({masks_script()}).{call}(arg)"
-
 
 @dataclass
 class Camera(AutoPilot):
@@ -94,8 +80,7 @@ class Camera(AutoPilot):
             # there, whenever Chromium gets round to it: park it where nothing reacts.
             ctx.page.mouse.move(0, 0)
         if ctx.secret and ctx.locator is not None and ctx.step.action == "fill":
-            # the page may reformat what was typed: remember the field, not the value
-            ctx.locator.evaluate(_masks("markSecret"))
+            masking.remember_secret_field(ctx.locator)
 
     def _wanted(self, ctx: StepContext) -> bool:
         number = self.numbers.get(ctx.path)
@@ -108,7 +93,7 @@ class Camera(AutoPilot):
         drawn = replace(ctx, locator=pinned) if pinned is not None else ctx
         overlay.show(drawn, page, **card)
         self._drawn_on = page
-        placed = page.evaluate(_masks("mask"), [self.values.secrets(), MASK_COLOR])
+        placed = masking.cover(page, self.values)
         if placed["raise"]:  # the page has top-layer elements: masks went above them, overlay too
             overlay.show(drawn, page, **card)
         self._over_target = placed["over"]
@@ -119,7 +104,7 @@ class Camera(AutoPilot):
     def _take_down(self) -> None:
         page, self._drawn_on, self._over_target = self._drawn_on, None, False
         if page is not None and not page.is_closed():
-            page.evaluate(_masks("unmask"), None)
+            masking.uncover(page)
 
 
 # --- one flow ------------------------------------------------------------------------------
