@@ -1,42 +1,45 @@
-"""Tests for the in-page guidance overlay (guide/overlay/overlay.js + overlay.css).
+"""Tests for the in-page guidance overlay (guide/overlay/*.js, *.css, guide/overlay.py).
 
-Self-contained on purpose: the browser is launched here (module scope, system
-Chromium, no network), pages are served from tests/overlay_pages/ through
-page.route, and the overlay is injected exactly as the Python side does:
+Pages are served from tests/overlay_pages/ through page.route, in the browser guide's pytest
+plugin resolves (headless Chromium), and the overlay is injected and driven the way guide does
+it: guide.overlay.install (the init script built by guide.overlay.script), guide.overlay.draw
+and guide.overlay.show. The overlay lives in a closed shadow root, so it is observed through
+window.__guide.state() (the overlay's own model), real input events, pixels, and — for what a
+person perceives — the browser's accessibility tree.
 
-    context.add_init_script(script="window.__GUIDE_OVERLAY_CSS__ = " + json.dumps(css) + ";\\n" + js)
-
-The overlay lives in a closed shadow root, so everything is observed through
-window.__guide.state() (the overlay's own model), real input events, and pixels.
+No test sleeps before asserting: positive checks wait for their condition; negative checks
+either send a marker event behind the events they rule out (the binding delivers in order,
+see `flush`) or poll for a bounded time (`assert_never`).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import pathlib
+import re
 import struct
 import time
 import zlib
+from types import SimpleNamespace
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import sync_playwright
+
+from guide import overlay, protocol
+from guide.actions import ACTIONS
+from guide.model import Rule, Step
+from guide.overlay import OverlayError
+from guide.protocol import Button, Event, Key, Status
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-OVERLAY_DIR = ROOT / "guide" / "overlay"
 PAGES = pathlib.Path(__file__).resolve().parent / "overlay_pages"
 SHOTS = ROOT / "test-results" / "overlay"
 ORIGIN = "http://guide.test"
 CSP = "default-src 'none'; script-src 'self'; style-src 'self'"
-LAUNCH_ARGS = [
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 VIEWPORT = {"width": 1280, "height": 800}
 TOL = 2  # px
+EVIL = "tapez votre mot de passe sur https://evil.example"
 
 # The strict-CSP page may only load same-origin files: served from here.
 CSP_CSS = """
@@ -65,10 +68,11 @@ EXTRA_FILES = {
 }
 
 BUTTONS = [
-    {"id": "prev", "label": "Précédent"},
-    {"id": "next", "label": "Suivant", "primary": True},
-    {"id": "quit", "label": "Quitter"},
+    {"id": Button.PREV, "label": "Précédent"},
+    {"id": Button.NEXT, "label": "Suivant", "primary": True},
+    {"id": Button.QUIT, "label": "Quitter"},
 ]
+CLICKED = {"type": Event.TARGET, "event": "click"}
 
 
 def card(**kw):
@@ -83,37 +87,11 @@ def card(**kw):
     return base
 
 
+def pressed(button_id):
+    return {"type": Event.BUTTON, "id": button_id}
+
+
 # --------------------------------------------------------------------------- fixtures
-
-
-def overlay_init_script() -> str:
-    js = (OVERLAY_DIR / "overlay.js").read_text(encoding="utf-8")
-    css = (OVERLAY_DIR / "overlay.css").read_text(encoding="utf-8")
-    return "window.__GUIDE_OVERLAY_CSS__ = " + json.dumps(css) + ";\n" + js
-
-
-@pytest.fixture(scope="module")
-def ov_browser(request):
-    """Our own Chromium (system build, quiet flags), independent of any conftest.
-
-    Two sync Playwright drivers cannot coexist in one thread. We start our own; if another
-    module already has one running (pytest-playwright's session-scoped `playwright`), we
-    reuse that driver and still launch our own browser with our own settings.
-    """
-    manager = None
-    try:
-        manager = sync_playwright()
-        pw = manager.start()
-    except PlaywrightError:
-        manager = None
-        pw = request.getfixturevalue("playwright")
-    browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=LAUNCH_ARGS)
-    try:
-        yield browser
-    finally:
-        browser.close()
-        if manager is not None:
-            pw.stop()
 
 
 def _serve(route, request):
@@ -141,15 +119,19 @@ class Session:
 
 
 @pytest.fixture
-def open_page(ov_browser):
+def open_page(browser):
+    """Open a test page in a fresh context, with the overlay installed as guide installs it."""
     sessions = []
 
-    def _open(name, viewport=None, reduced_motion="no-preference"):
-        context = ov_browser.new_context(viewport=viewport or VIEWPORT, reduced_motion=reduced_motion)
+    def _open(name, viewport=None, reduced_motion="no-preference", script=None, install=True):
+        context = browser.new_context(viewport=viewport or VIEWPORT, reduced_motion=reduced_motion)
         page = context.new_page()
         s = Session(context, page)
         context.expose_binding("__guideEvent", lambda source, obj: s.events.append(obj))
-        context.add_init_script(script=overlay_init_script())
+        if script is not None:
+            context.add_init_script(script=script)
+        elif install:
+            overlay.install(context)
         page.on("console", lambda m: s.console.append(m.text))
         page.on("request", lambda r: s.requests.append(r.url))
         page.route("**/*", _serve)
@@ -179,14 +161,89 @@ def frames(page, n=2):
 
 
 def show(page, selector, c):
-    return page.evaluate(
-        "([sel, c]) => window.__guide.show(sel ? document.querySelector(sel) : null, c)",
-        [selector, c],
-    )
+    """Draw a card as guide does (guide.overlay.draw): OverlayError when the overlay refuses it."""
+    overlay.draw(page, c, page.locator(selector) if selector else None)
 
 
 def state(page):
     return page.evaluate("window.__guide.state()")
+
+
+def step_context(
+    page,
+    locator=None,
+    *,
+    instruction="Saisissez votre mot de passe.",
+    target='label "Mot de passe"',
+    action="fill",
+    rules=(),
+    number=2,
+    total=5,
+    **step,
+):
+    """What guide.overlay.card reads from the engine's StepContext, for a one-step flow."""
+    if action in ("fill", "select", "press"):
+        step.setdefault("value", "{mot_de_passe}")
+    return SimpleNamespace(
+        step=Step(id="etape", instruction=instruction, target=target, action=action, **step),
+        loaded=SimpleNamespace(flow=SimpleNamespace(title="Générer mon mot de passe", tables={})),
+        number=number,
+        total=total,
+        progress=f"Étape {number} sur {total}",
+        rules=[Rule.model_construct(text=text, pattern=pattern) for text, pattern in rules],  # as given
+        secret=action == "fill",
+        locator=locator,
+        page=page,
+    )
+
+
+_markers = itertools.count()
+
+
+def flush(s, timeout=3.0):
+    """Every event the page has sent so far, removed from s.events.
+
+    The binding delivers in order: a marker sent from the page now arrives after every event
+    the page sent before, so what precedes it is all there is (no waiting for "nothing").
+    """
+    marker = {"type": "marker", "n": next(_markers)}
+    s.page.evaluate("m => window.__guideEvent(m)", marker)
+    wait_until(s.page, lambda: marker in s.events, timeout, "marker event")
+    i = s.events.index(marker)
+    before = s.events[:i]
+    del s.events[: i + 1]
+    return before
+
+
+def assert_never(page, happened, within=0.3, message="unexpected"):
+    """A bounded poll for what must not happen (when no marker can follow it)."""
+    end = time.monotonic() + within
+    while time.monotonic() < end:
+        assert not happened(), message
+        page.wait_for_timeout(25)
+    assert not happened(), message
+
+
+def perceived_card(page):
+    """The card as a person perceives it: the text of the dialog in the browser's accessibility
+    tree (which sees inside the closed shadow root; Playwright's aria_snapshot does not)."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        cdp.detach()
+    by_id = {n["nodeId"]: n for n in nodes}
+    dialogs = [n for n in nodes if not n.get("ignored") and n.get("role", {}).get("value") == "dialog"]
+    assert len(dialogs) == 1, [d.get("name") for d in dialogs]
+    texts, todo = [dialogs[0].get("name", {}).get("value", "")], list(dialogs[0].get("childIds", []))
+    while todo:
+        node = by_id.get(todo.pop(0))
+        if node is None:
+            continue
+        if not node.get("ignored") and node.get("role", {}).get("value") in ("StaticText", "button", "heading", "list"):
+            texts.append(node.get("name", {}).get("value", ""))
+        todo.extend(node.get("childIds", []))
+    return texts
 
 
 def rect(page, selector):
@@ -313,7 +370,7 @@ def check_dimming(page, st, base_corner, base_center, corner_xy, center_xy):
     """The cutout's centre is not dimmed, the corner is darker than the page."""
     after_center = pixel(page, *center_xy)
     after_corner = pixel(page, *corner_xy)
-    assert max(abs(a - b) for a, b in zip(after_center, base_center)) <= 12, (after_center, base_center)
+    assert max(abs(a - b) for a, b in zip(after_center, base_center, strict=True)) <= 12, (after_center, base_center)
     assert brightness(after_corner) < brightness(base_corner) - 60, (after_corner, base_corner)
 
 
@@ -331,14 +388,18 @@ def test_global_api_and_injection(open_page):
                 enumerable: d.enumerable, configurable: d.configurable, writable: d.writable,
                 inKeys: Object.keys(window).includes('__guide'),
                 frozen: Object.isFrozen(window.__guide),
-                cssLeft: '__GUIDE_OVERLAY_CSS__' in window,
                 host: !!document.querySelector('guide-overlay-root'),
             };
         }"""
     )
     assert info == {
-        "type": "object", "enumerable": False, "configurable": False, "writable": False,
-        "inKeys": False, "frozen": True, "cssLeft": False, "host": False,
+        "type": "object",
+        "enumerable": False,
+        "configurable": False,
+        "writable": False,
+        "inKeys": False,
+        "frozen": True,
+        "host": False,
     }
     # Cannot be replaced by the page.
     page.evaluate("() => { try { window.__guide = 1; } catch (e) {} try { delete window.__guide; } catch (e) {} }")
@@ -349,8 +410,38 @@ def test_global_api_and_injection(open_page):
     # Only the top frame gets the overlay.
     child = page.frame_locator("#child")
     assert child.locator("p").inner_text() == "cadre enfant"
-    frame = [f for f in page.frames if f != page.main_frame][0]
+    frame = next(f for f in page.frames if f != page.main_frame)
     assert frame.evaluate("typeof window.__guide") == "undefined"
+    # The one global the injection adds is __guide: its parts, PROTOCOL and the CSS stay inside.
+    bare = open_page("plain.html", install=False).page
+    names = "() => Object.getOwnPropertyNames(window)"
+    assert set(page.evaluate(names)) - set(bare.evaluate(names)) == {"__guide"}
+
+
+def test_injected_script_is_the_parts_in_order():
+    script = overlay.script()
+    assert script == overlay.assemble(protocol.as_json())
+    # The protocol constant comes first, then the parts, in PARTS order, each exactly once.
+    assert script.index(f"var PROTOCOL = {json.dumps(protocol.as_json())};") < script.index("var CSS_TEXT")
+    offsets = [script.index(f" {name} */") for name in overlay.PARTS]
+    assert offsets == sorted(offsets)
+    assert all(script.count(f" {name} */") == 1 for name in overlay.PARTS)
+    # Only listed files: the screenshots' mask script beside the parts is not injected.
+    assert "mask.js" not in overlay.PARTS and "guide-shot-masks" not in script
+    for name in overlay.PARTS + overlay.STYLES:
+        assert (overlay.HERE / name).is_file(), name
+
+
+def test_overlay_injected_when_missing(open_page):
+    """A page opened without the init script (a remote browser, a tab opened before install):
+    draw injects the overlay, then draws (one retry)."""
+    s = open_page("plain.html", install=False)
+    page = s.page
+    assert page.evaluate("typeof window.__guide") == "undefined"
+    show(page, "#go", card())
+    st = state(page)
+    assert st["visible"] and st["instruction"].startswith("Cliquez sur")
+    assert_cutout_matches(page, "#go", st)
 
 
 def test_show_draws_synchronously_and_follows_cheaply(open_page):
@@ -359,13 +450,13 @@ def test_show_draws_synchronously_and_follows_cheaply(open_page):
     res = page.evaluate(
         """c => {
             const t0 = performance.now();
-            window.__guide.show(document.querySelector('#go'), c);
+            const ok = window.__guide.show(document.querySelector('#go'), c);
             const st = window.__guide.state();
-            return {ms: performance.now() - t0, cutout: st.cutout, popover: st.popover, visible: st.visible};
+            return {ok, ms: performance.now() - t0, cutout: st.cutout, popover: st.popover, visible: st.visible};
         }""",
         card(),
     )
-    assert res["visible"] is True
+    assert res["ok"] is True and res["visible"] is True
     assert res["cutout"] is not None and res["popover"] is not None
     # The cutout is already in the model (drawn) when show() returns, i.e. before the next
     # paint. How long show() takes is measured by bench/bench_overlay.py, not asserted here.
@@ -384,6 +475,7 @@ def test_show_draws_synchronously_and_follows_cheaply(open_page):
     frames(page, 10)
     # Per-frame following cost, sampled over 90 frames: at rest, then with the target
     # moving every frame (a layout change above it: cutout and popover rewritten each time).
+    draws = state(page)["draws"]
     samples = page.evaluate(
         """() => new Promise(resolve => {
             const out = [];
@@ -398,12 +490,15 @@ def test_show_draws_synchronously_and_follows_cheaply(open_page):
     )
     assert len(samples) == 90 and all(sample >= 0 for sample in samples)
     assert state(page)["frameMs"]["frames"] >= 90  # the follow loop ran every frame
+    assert state(page)["draws"] - draws >= 40  # and redrew while the target moved
     # At rest the following loop only reads; nothing is rewritten.
     frames(page, 3)
     assert_cutout_matches(page, "#name")
-    page.evaluate("window.__m = window.__guide.state().cutout")
+    at_rest = state(page)
     frames(page, 5)
-    assert state(page)["cutout"] == page.evaluate("window.__m")
+    after = state(page)
+    assert after["frameMs"]["frames"] >= at_rest["frameMs"]["frames"] + 4
+    assert after["draws"] == at_rest["draws"] and after["cutout"] == at_rest["cutout"]
 
 
 # --------------------------------------------------------------------------- geometry
@@ -480,7 +575,8 @@ def test_scroll_container(open_page):
     # Partly scrolled out at the top: the cutout is clipped to the container's box.
     page.evaluate(
         """() => { const box = document.getElementById('box'), t = document.getElementById('inner');
-                   box.scrollTop += t.getBoundingClientRect().top - (box.getBoundingClientRect().top + box.clientTop) + 15; }"""
+                   box.scrollTop += t.getBoundingClientRect().top
+                                    - (box.getBoundingClientRect().top + box.clientTop) + 15; }"""
     )
     frames(page)
     st = state(page)
@@ -505,7 +601,8 @@ def test_sticky_header_and_fixed_footer_are_cleared(open_page):
     page = s.page
     # Put the field right under the 80px sticky header.
     page.evaluate(
-        "(() => { const r = document.getElementById('under').getBoundingClientRect(); window.scrollTo({top: scrollY + r.top - 30, behavior: 'instant'}); })()"
+        "(() => { const r = document.getElementById('under').getBoundingClientRect();"
+        " window.scrollTo({top: scrollY + r.top - 30, behavior: 'instant'}); })()"
     )
     assert rect(page, "#under")["y"] < 80
     show(page, "#under", card(instruction="Saisissez votre adresse électronique."))
@@ -520,12 +617,15 @@ def test_sticky_header_and_fixed_footer_are_cleared(open_page):
 
     # A field hidden behind the fixed cookie banner at the bottom.
     page.evaluate(
-        "(() => { const r = document.getElementById('low').getBoundingClientRect(); window.scrollTo({top: scrollY + r.top - (innerHeight - 40), behavior: 'instant'}); })()"
+        "(() => { const r = document.getElementById('low').getBoundingClientRect();"
+        " window.scrollTo({top: scrollY + r.top - (innerHeight - 40), behavior: 'instant'}); })()"
     )
     banner_top = page.evaluate("document.getElementById('cookies').getBoundingClientRect().top")
     assert rect(page, "#low")["y"] + rect(page, "#low")["height"] > banner_top
     show(page, "#low", card(instruction="Saisissez votre numéro de téléphone."))
-    wait_until(page, lambda: rect(page, "#low")["y"] + rect(page, "#low")["height"] <= banner_top, 5, "target above the banner")
+    wait_until(
+        page, lambda: rect(page, "#low")["y"] + rect(page, "#low")["height"] <= banner_top, 5, "target above the banner"
+    )
     wait_scroll_settled(page)
     frames(page, 2)
     assert_cutout_matches(page, "#low")
@@ -549,7 +649,10 @@ def test_viewport_resize_and_layout_change(open_page):
     assert st["popover"]["width"] <= 420 - 16 + 1
     save_shot(page, "narrow")
     # Layout change without scroll or resize: content inserted above the target.
-    page.evaluate("document.getElementById('intro').insertAdjacentHTML('afterend', '<p>Nouveau paragraphe inséré.</p><p>Et un autre.</p>')")
+    page.evaluate(
+        "document.getElementById('intro')"
+        ".insertAdjacentHTML('afterend', '<p>Nouveau paragraphe inséré.</p><p>Et un autre.</p>')"
+    )
     frames(page)
     assert_cutout_matches(page, "#go")
 
@@ -566,16 +669,20 @@ def test_page_css_zoom_is_cancelled(open_page):
     assert_cutout_matches(page, "#go", st)
     assert_popover_inside(page, st)
     assert not overlaps(st["popover"], r)
-    assert max(abs(a - b) for a, b in zip(pixel(page, *center(r)), base_center)) <= 12
-    click_button(s, "next")
-    wait_event(s, lambda e: e == {"type": "button", "id": "next"})
+    assert max(abs(a - b) for a, b in zip(pixel(page, *center(r)), base_center, strict=True)) <= 12
+    click_button(s, Button.NEXT)
+    wait_event(s, lambda e: e == pressed(Button.NEXT))
 
 
 @pytest.mark.parametrize("target", ["#tl", "#tc", "#tr", "#ml", "#mr", "#bl", "#bc", "#br", "#tall"])
 def test_popover_stays_inside_viewport_near_edges(open_page, target):
     s = open_page("edges.html", viewport={"width": 1024, "height": 700})
     page = s.page
-    show(page, target, card(instruction="Un texte d'instruction assez long pour occuper plusieurs lignes dans la bulle d'aide."))
+    show(
+        page,
+        target,
+        card(instruction="Un texte d'instruction assez long pour occuper plusieurs lignes dans la bulle d'aide."),
+    )
     frames(page)
     st = state(page)
     assert_cutout_matches(page, target, st)
@@ -594,16 +701,68 @@ def test_popover_stays_inside_viewport_near_edges(open_page, target):
 def test_target_click_reaches_page_and_binding(open_page):
     s = open_page("plain.html")
     page = s.page
-    show(page, "#go", card())
+    show(page, "#go", card(listen=["click"]))
     frames(page)
     page.click("#go")  # Playwright's hit-test: nothing of the overlay is in the way
     assert page.inner_text("#count") == "1"
-    wait_event(s, lambda e: e == {"type": "target", "action": "click"})
+    wait_event(s, lambda e: e == CLICKED)
+    assert flush(s) == [CLICKED]
     # A click elsewhere in the page is not a target event.
-    n = len(s.events)
     page.click("#intro")
-    page.wait_for_timeout(150)
-    assert [e for e in s.events[n:] if e.get("type") == "target"] == []
+    assert flush(s) == []
+
+
+def test_listen_mouseover_reports_hovering_the_target(open_page):
+    s = open_page("plain.html")
+    page = s.page
+    show(page, "#go", card(listen=["mouseover"]))
+    frames(page)
+    page.hover("#intro")  # elsewhere: nothing
+    page.click("#go")  # a click is not what this card listens to
+    assert flush(s) == [{"type": Event.TARGET, "event": "mouseover"}]  # the pointer came over it to click
+    page.hover("#intro")
+    flush(s)
+    page.hover("#go")
+    wait_event(s, lambda e: e == {"type": Event.TARGET, "event": "mouseover"})
+    assert flush(s) == [{"type": Event.TARGET, "event": "mouseover"}]
+    assert state(page)["listen"] == ["mouseover"]
+
+
+def test_click_only_card_does_not_report_change(open_page):
+    s = open_page("listen.html")
+    page = s.page
+    # « Cochez la case » as a click: the label (the target) is clicked, then the browser
+    # clicks its checkbox (also inside the target) and fires change.
+    show(page, "#consent", card(instruction="Cochez « J'accepte ».", listen=["click"]))
+    frames(page)
+    page.click("#consent-text")
+    assert page.evaluate("document.getElementById('cb').checked")
+    assert page.inner_text("#changes") == "1" and page.inner_text("#clicks") == "2"  # the page saw both
+    assert flush(s) == [CLICKED]  # one click reported (the label's synthetic click is not), no change
+    # The same step as `choose` listens to change and click: both, once each.
+    show(page, "#consent", card(instruction="Cochez « J'accepte ».", listen=list(ACTIONS["choose"].listen)))
+    page.click("#consent-text")
+    wait_event(s, lambda e: e == {"type": Event.TARGET, "event": "change"})
+    assert sorted(e["event"] for e in flush(s)) == ["change", "click"]
+    # A select listens to change only.
+    show(page, "#dept", card(instruction="Choisissez votre département.", listen=list(ACTIONS["select"].listen)))
+    page.select_option("#dept", label="02 — Aisne")
+    wait_event(s, lambda e: e == {"type": Event.TARGET, "event": "change"})
+    assert flush(s) == [{"type": Event.TARGET, "event": "change"}]
+    # A card without `listen` (expect, no target) reports nothing.
+    show(page, "#dept", card(instruction="Vérifiez le département.", listen=[]))
+    page.select_option("#dept", label="01 — Ain")
+    page.click("#consent-text")
+    assert flush(s) == []
+
+
+def test_card_listen_comes_from_the_actions():
+    for name, action in ACTIONS.items():
+        ctx = step_context(None, action=name)
+        assert overlay.card(ctx)["listen"] == list(action.listen), name
+    assert overlay.card(step_context(None, action="expect"))["listen"] == []
+    assert overlay.card(step_context(None, action=None, target=None))["listen"] == []
+    assert overlay.card(step_context(None, action="click"))["listen"] == ["click"]
 
 
 def test_popover_buttons_and_keyboard(open_page):
@@ -611,46 +770,48 @@ def test_popover_buttons_and_keyboard(open_page):
     page = s.page
     show(page, "#go", card())
     frames(page)
-    click_button(s, "next")
-    wait_event(s, lambda e: e == {"type": "button", "id": "next"})
-    click_button(s, "prev")
-    wait_event(s, lambda e: e == {"type": "button", "id": "prev"})
-    click_button(s, "quit")
-    wait_event(s, lambda e: e == {"type": "button", "id": "quit"})
+    click_button(s, Button.NEXT)
+    wait_event(s, lambda e: e == pressed(Button.NEXT))
+    click_button(s, Button.PREV)
+    wait_event(s, lambda e: e == pressed(Button.PREV))
+    click_button(s, Button.QUIT)
+    wait_event(s, lambda e: e == pressed(Button.QUIT))
+    assert flush(s) == [pressed(Button.NEXT), pressed(Button.PREV), pressed(Button.QUIT)]
 
     # Keyboard with focus on body.
     page.evaluate("document.activeElement && document.activeElement.blur()")
-    s.events.clear()
     page.keyboard.press("Escape")
-    wait_event(s, lambda e: e == {"type": "button", "id": "quit"})
+    wait_event(s, lambda e: e == pressed(Button.QUIT))
     page.keyboard.press("Enter")
-    wait_event(s, lambda e: e == {"type": "button", "id": "next"})
+    wait_event(s, lambda e: e == pressed(Button.NEXT))
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowLeft")
-    wait_event(s, lambda e: e == {"type": "button", "id": "prev"})
-    assert sum(1 for e in s.events if e == {"type": "button", "id": "next"}) == 2
+    wait_event(s, lambda e: e == pressed(Button.PREV))
+    assert flush(s) == [pressed(Button.QUIT), pressed(Button.NEXT), pressed(Button.NEXT), pressed(Button.PREV)]
 
     # Never steal keys from a field the person is typing into.
     page.focus("#name")
-    s.events.clear()
     page.keyboard.press("Enter")
     page.keyboard.press("ArrowLeft")
     page.keyboard.press("Escape")
-    page.wait_for_timeout(200)
-    assert [e for e in s.events if e.get("type") in ("button", "key")] == []
+    assert flush(s) == []
+    # Nor obey a key a page script makes up.
+    page.evaluate("document.activeElement.blur(); window.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape'}))")
+    assert flush(s) == []
 
     # Without the matching button, a key event is sent instead.
-    show(page, "#go", card(buttons=[{"id": "next", "label": "Suivant", "primary": True}]))
+    show(page, "#go", card(buttons=[{"id": Button.NEXT, "label": "Suivant", "primary": True}]))
     page.evaluate("document.activeElement.blur()")
     page.keyboard.press("Escape")
-    wait_event(s, lambda e: e == {"type": "key", "key": "Escape"})
+    page.keyboard.press("ArrowLeft")
+    wait_event(s, lambda e: e == {"type": Event.KEY, "key": Key.PREV})
+    assert flush(s) == [{"type": Event.KEY, "key": Key.QUIT}, {"type": Event.KEY, "key": Key.PREV}]
 
     # Focus inside the popover: Tab from the page reaches its buttons; Enter activates the
     # focused button natively (once), not 'next' on top of it.
     show(page, "#go", card())
     frames(page)
     page.focus("#go")
-    s.events.clear()
     page.keyboard.press("Tab")  # iframe
     page.keyboard.press("Tab")  # into the overlay (after <body>)
     for _ in range(4):
@@ -659,9 +820,8 @@ def test_popover_buttons_and_keyboard(open_page):
         page.keyboard.press("Tab")
     assert state(page)["focusInside"]
     page.keyboard.press("Enter")  # first focusable button of the card: « Quitter »
-    wait_event(s, lambda e: e.get("type") == "button")
-    page.wait_for_timeout(150)
-    assert [e for e in s.events if e.get("type") == "button"] == [{"type": "button", "id": "quit"}]
+    wait_event(s, lambda e: e.get("type") == Event.BUTTON)
+    assert flush(s) == [pressed(Button.QUIT)]
 
 
 def test_rules_are_evaluated_in_page_and_value_never_sent(open_page):
@@ -673,7 +833,12 @@ def test_rules_are_evaluated_in_page_and_value_never_sent(open_page):
         {"text": "un chiffre", "pattern": "[0-9]"},
         {"text": "un caractère spécial", "pattern": "[^\\p{L}\\p{N}]"},
     ]
-    show(page, "#pwd", card(instruction="Choisissez un mot de passe.", rules=rules, secret=True))
+    # Listening to input as well, to check bursts of keystrokes are reported once.
+    show(
+        page,
+        "#pwd",
+        card(instruction="Choisissez un mot de passe.", rules=rules, secret=True, listen=["change", "input"]),
+    )
     frames(page)
     assert state(page)["rulesState"] == [False, False, False, False]
     page.click("#pwd")
@@ -693,16 +858,25 @@ def test_rules_are_evaluated_in_page_and_value_never_sent(open_page):
     frames(page)
     save_shot(page, "rules")
     page.keyboard.press("Tab")  # blur → change
-    wait_event(s, lambda e: e == {"type": "target", "action": "change"})
-    wait_event(s, lambda e: e == {"type": "target", "action": "input"})
-    dumped = json.dumps(s.events, ensure_ascii=False)
+    wait_event(s, lambda e: e == {"type": Event.TARGET, "event": "change"})
+    events = flush(s)
+    assert {"type": Event.TARGET, "event": "input"} in events
+    dumped = json.dumps(events, ensure_ascii=False)
     for secret in ("abc", "Abcdef1!", "Abcdefgh", "Abcde"):
         assert secret not in dumped
-    assert all(set(e) <= {"type", "action", "id", "key"} for e in s.events), s.events
+    assert all(set(e) == {"type", "event"} for e in events), events
     # Bursts of keystrokes are reported once, not per key (no length leak).
-    assert sum(1 for e in s.events if e.get("action") == "input") <= 4
+    assert sum(1 for e in events if e["event"] == "input") <= 4
     # Nor in the state.
     assert "Abcdef1!" not in json.dumps(state(page), ensure_ascii=False)
+    # The rules are evaluated whatever the card listens to.
+    show(page, "#pwd", card(instruction="Choisissez un mot de passe.", rules=rules, secret=True, listen=["click"]))
+    page.fill("#pwd", "abc")
+    frames(page)
+    assert state(page)["rulesState"] == [False, False, False, False]
+    page.fill("#pwd", "Abcdefg1")
+    wait_until(page, lambda: state(page)["rulesState"] == [True, True, True, False], 3, "rules re-evaluated")
+    assert flush(s) == []
 
 
 def test_no_target_centered_card_moves_and_restores_focus(open_page):
@@ -711,8 +885,19 @@ def test_no_target_centered_card_moves_and_restores_focus(open_page):
     vp = viewport_size(page)
     base_mid = pixel(page, 600, 100)
     page.focus("#name")
-    show(page, None, card(title="Bienvenue", instruction="Ce guide vous accompagne pas à pas.", progress="",
-                           buttons=[{"id": "next", "label": "Commencer", "primary": True}, {"id": "quit", "label": "Quitter"}]))
+    show(
+        page,
+        None,
+        card(
+            title="Bienvenue",
+            instruction="Ce guide vous accompagne pas à pas.",
+            progress="",
+            buttons=[
+                {"id": Button.NEXT, "label": "Commencer", "primary": True},
+                {"id": Button.QUIT, "label": "Quitter"},
+            ],
+        ),
+    )
     frames(page)
     st = state(page)
     assert st["cutout"] is None
@@ -724,42 +909,51 @@ def test_no_target_centered_card_moves_and_restores_focus(open_page):
     save_shot(page, "no-target")
     # Enter on the focused dialog → next.
     page.keyboard.press("Enter")
-    wait_event(s, lambda e: e == {"type": "button", "id": "next"})
+    wait_event(s, lambda e: e == pressed(Button.NEXT))
     # Next step (with a target): the keyboard user's focus stays in the card.
     show(page, "#go", card())
     frames(page)
     assert state(page)["focusInside"]
     page.keyboard.press("Enter")
-    wait_until(page, lambda: sum(1 for e in s.events if e == {"type": "button", "id": "next"}) == 2, 3, "second next")
+    wait_until(page, lambda: sum(1 for e in s.events if e == pressed(Button.NEXT)) == 2, 3, "second next")
     page.evaluate("window.__guide.hide()")
     assert state(page)["visible"] is False
     assert page.evaluate("document.activeElement.id") == "name"
 
 
-def test_status_waiting_drift_done_and_alternatives(open_page):
+def test_status_waiting_drift_and_alternatives(open_page):
     s = open_page("plain.html")
     page = s.page
-    show(page, "#go", card(status="waiting"))
+    show(page, "#go", card(status=Status.WAITING))
     frames(page)
-    assert state(page)["status"] == "waiting"
+    assert state(page)["status"] == Status.WAITING
     save_shot(page, "status-waiting")
-    show(page, None, card(status="drift", message="Cette page ne correspond pas à l'étape attendue. Revenez en arrière ou reprenez le guide.",
-                           buttons=[{"id": "back", "label": "Revenir à l'étape", "primary": True}, {"id": "quit", "label": "Quitter"}]))
+    show(
+        page,
+        None,
+        card(
+            status=Status.DRIFT,
+            message="Cette page ne correspond pas à l'étape attendue. Revenez en arrière ou reprenez le guide.",
+            buttons=[
+                {"id": Button.SKIP, "label": "Passer cette étape", "primary": True},
+                {"id": Button.QUIT, "label": "Quitter"},
+            ],
+        ),
+    )
     frames(page)
     st = state(page)
-    assert st["status"] == "drift" and st["focusInside"]
+    assert st["status"] == Status.DRIFT and st["focusInside"]
     assert st["message"].startswith("Cette page")
     save_shot(page, "status-drift")
-    show(page, None, card(status="done", message="Votre demande a été envoyée.", progress="Étape 9 sur 9",
-                           instruction="Vous recevrez un courriel de confirmation.", buttons=[{"id": "quit", "label": "Fermer"}]))
-    frames(page)
-    assert state(page)["status"] == "done"
-    save_shot(page, "status-done")
+    # A status the protocol does not define is refused, loudly; the card on screen stays.
+    with pytest.raises(OverlayError, match="unknown card status «done»"):
+        show(page, None, card(status="done", message="Votre demande a été envoyée."))
+    assert state(page)["status"] == Status.DRIFT
     alts = [
         {"id": "alt1", "label": "Méthode n°1 : avec FranceConnect", "primary": True},
         {"id": "alt2", "label": "Méthode n°2 : avec un identifiant et un mot de passe"},
         {"id": "alt3", "label": "Méthode n°3 : par courrier"},
-        {"id": "quit", "label": "Quitter"},
+        {"id": Button.QUIT, "label": "Quitter"},
     ]
     show(page, "#go", card(instruction="Comment souhaitez-vous vous connecter ?", buttons=alts))
     frames(page)
@@ -768,7 +962,7 @@ def test_status_waiting_drift_done_and_alternatives(open_page):
     assert_popover_inside(page, st)
     save_shot(page, "alternatives")
     click_button(s, "alt2")
-    wait_event(s, lambda e: e == {"type": "button", "id": "alt2"})
+    wait_event(s, lambda e: e == pressed("alt2"))
 
 
 def test_table_pick_and_paste(open_page):
@@ -784,9 +978,16 @@ def test_table_pick_and_paste(open_page):
         ],
         "pick": {"label": "Choisir un département", "mailto_column": 2, "subject": "Demande de rendez-vous"},
     }
-    show(page, None, card(instruction="Écrivez à la préfecture de votre département.", table=table,
-                           note="La réponse arrive en général sous huit jours.",
-                           paste={"label": "Collez ici le lien reçu par courriel"}))
+    show(
+        page,
+        None,
+        card(
+            instruction="Écrivez à la préfecture de votre département.",
+            table=table,
+            note="La réponse arrive en général sous huit jours.",
+            paste={"label": "Collez ici le lien reçu par courriel"},
+        ),
+    )
     frames(page)
     st = state(page)
     assert st["note"] == "La réponse arrive en général sous huit jours."
@@ -797,44 +998,42 @@ def test_table_pick_and_paste(open_page):
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
-    wait_event(s, lambda e: e == {"type": "pick", "row": 1})
+    page.wait_for_function("() => window.__guide.state().picked === 1")
     frames(page)
     st = state(page)
-    assert st["picked"] == 1
     assert st["mailto"] == "mailto:pref-etrangers@aisne.gouv.fr?subject=Demande%20de%20rendez-vous"
     save_shot(page, "table-paste")
     url = "https://exemple.gouv.fr/rdv?id=42"
-    st = state(page)
     page.mouse.click(*center(st["boxes"]["paste"]))
     page.keyboard.type(url)
     page.mouse.click(*center(state(page)["boxes"]["pasteSubmit"]))
-    wait_event(s, lambda e: e == {"type": "paste", "value": url})
-    # Typing in the overlay's own field never triggers next/prev, and the page's
-    # bubble-phase listeners do not see those keystrokes.
-    assert not any(e.get("type") in ("button", "key") for e in s.events)
+    wait_event(s, lambda e: e == {"type": Event.PASTE, "value": url})
+    # Picking a department stays in the page (no event); typing in the overlay's own field
+    # never triggers next/prev, and the page's bubble-phase listeners do not see it.
+    assert flush(s) == [{"type": Event.PASTE, "value": url}]
 
 
 def test_target_inside_modal_dialog(open_page):
     s = open_page("dialog.html")
     page = s.page
     assert page.evaluate("document.getElementById('dlg').matches(':modal')")
-    show(page, "#ok", card(instruction="Cliquez sur « Confirmer »."))
+    show(page, "#ok", card(instruction="Cliquez sur « Confirmer ».", listen=["click"]))
     frames(page)
     st = state(page)
     assert st["visible"] and st["topLayer"]
     assert_cutout_matches(page, "#ok", st)
     page.click("#ok")
     assert page.inner_text("#count") == "1"
-    wait_event(s, lambda e: e == {"type": "target", "action": "click"})
-    click_button(s, "next")  # not inert although a modal dialog is open
-    wait_event(s, lambda e: e == {"type": "button", "id": "next"})
+    wait_event(s, lambda e: e == CLICKED)
+    click_button(s, Button.NEXT)  # not inert although a modal dialog is open
+    wait_event(s, lambda e: e == pressed(Button.NEXT))
     save_shot(page, "dialog")
 
 
 def test_hide_removes_everything_and_stops_loop(open_page):
     s = open_page("plain.html")
     page = s.page
-    show(page, "#go", card())
+    show(page, "#go", card(listen=["click"]))
     frames(page, 5)
     assert page.evaluate("!!document.querySelector('guide-overlay-root')")
     page.evaluate("window.__guide.hide()")
@@ -845,11 +1044,10 @@ def test_hide_removes_everything_and_stops_loop(open_page):
     frames(page, 10)
     assert state(page)["frameMs"]["frames"] == n
     # Listeners are idle.
-    s.events.clear()
+    flush(s)
     page.click("#go")
     page.keyboard.press("Escape")
-    page.wait_for_timeout(150)
-    assert s.events == []
+    assert flush(s) == []
     # And it can be shown again.
     show(page, "#go", card())
     frames(page)
@@ -878,6 +1076,7 @@ def test_host_page_styles_unchanged(open_page):
     before = page.evaluate(snap)
     show(page, "#go", card(rules=[{"text": "x", "pattern": "x"}], paste={"label": "Lien"}))
     frames(page)
+    assert state(page)["visible"]
     during = page.evaluate(snap)
     page.evaluate("window.__guide.hide()")
     after = page.evaluate(snap)
@@ -891,14 +1090,174 @@ def test_no_network_requests(open_page):
     page = s.page
     page.wait_for_load_state("networkidle")
     n = len(s.requests)
-    show(page, "#go", card(status="waiting", rules=[{"text": "x", "pattern": "x"}],
-                           table={"columns": ["a", "b"], "rows": [["1", "x@y.fr"]], "pick": {"label": "l", "mailto_column": 1}},
-                           paste={"label": "Lien"}))
+    show(
+        page,
+        "#go",
+        card(
+            status=Status.WAITING,
+            rules=[{"text": "x", "pattern": "x"}],
+            table={"columns": ["a", "b"], "rows": [["1", "x@y.fr"]], "pick": {"label": "l", "mailto_column": 1}},
+            paste={"label": "Lien"},
+        ),
+    )
     frames(page, 10)
-    show(page, None, card(status="drift", message="m"))
+    show(page, None, card(status=Status.DRIFT, message="m"))
     frames(page, 10)
-    page.wait_for_timeout(200)
-    assert s.requests[n:] == []
+    assert_never(page, lambda: s.requests[n:], message="the overlay made a request")
+    # The listener does see requests: a page fetch is caught.
+    page.evaluate("fetch('/nothing.png').catch(() => {})")
+    wait_until(page, lambda: any(u.endswith("/nothing.png") for u in s.requests[n:]), 3, "a page request")
+
+
+# --------------------------------------------------------------------------- failures are loud
+
+
+def test_show_failure_raises_overlay_error_with_the_overlay_message(open_page):
+    s = open_page("plain.html")
+    page = s.page
+    rules = [("au moins 8 caractères", "^.{8,}$")]
+    overlay.show(step_context(page, page.locator("#pwd"), rules=rules))
+    assert state(page)["instruction"] == "Saisissez votre mot de passe."
+    # A rule written in Python's dialect: the browser cannot compile it, so the overlay cannot
+    # evaluate it (guide/jsregex.py is meant to catch these before; the overlay still says so).
+    broken = step_context(
+        page,
+        page.locator("#pwd"),
+        instruction="Choisissez un nouveau mot de passe.",
+        rules=[("un chiffre", "(?P<chiffre>[0-9])")],
+    )
+    with pytest.raises(OverlayError) as raised:
+        overlay.show(broken)
+    message = str(raised.value)
+    assert "rule «un chiffre»: /(?P<chiffre>[0-9])/ is not a JavaScript regular expression" in message
+    assert "Invalid regular expression" in message  # the browser's own words
+    st = state(page)  # nothing half-drawn: the previous card is still the one shown
+    assert st["visible"] and st["instruction"] == "Saisissez votre mot de passe."
+    # The JS API itself throws, it does not return false.
+    thrown = page.evaluate("""() => { try { window.__guide.show(null, {status: 'fini'}); return null; }
+                                      catch (e) { return e.message; } }""")
+    assert thrown == f"guide overlay: unknown card status «fini» (known: {Status.WAITING}, {Status.DRIFT})"
+
+
+def test_target_in_a_frame_raises_overlay_error(open_page):
+    s = open_page("plain.html")
+    page = s.page
+    with pytest.raises(OverlayError, match="draws in the top-level page only"):
+        overlay.draw(page, card(), page.frame_locator("#child").locator("p"))
+
+
+# --------------------------------------------------------------------------- protocol
+
+
+def renamed_protocol():
+    """Every word of the protocol changed: the overlay must speak whatever it is given."""
+    return {group: {name: f"x-{value}" for name, value in words.items()} for group, words in protocol.as_json().items()}
+
+
+def test_the_overlay_speaks_the_protocol_it_is_given(open_page):
+    words = renamed_protocol()
+    event, button, key, status = words["event"], words["button"], words["key"], words["status"]
+    s = open_page("plain.html", script=overlay.assemble(words))
+    page = s.page
+    buttons = [
+        {"id": button["PREV"], "label": "Précédent"},
+        {"id": button["NEXT"], "label": "Suivant"},
+        {"id": button["QUIT"], "label": "Quitter"},
+    ]
+    show(page, "#go", card(buttons=buttons, status=status["WAITING"], listen=["click"]))
+    frames(page)
+    st = state(page)
+    assert st["status"] == status["WAITING"]
+    assert (
+        st["boxes"]["buttons"][button["QUIT"]]["y"] < st["boxes"]["buttons"][button["NEXT"]]["y"]
+    )  # quit: in the head
+    click_button(s, button["NEXT"])
+    page.click("#go")
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.keyboard.press("Escape")
+    page.keyboard.press("ArrowLeft")
+    assert flush(s) == [
+        {"type": event["BUTTON"], "id": button["NEXT"]},
+        {"type": event["TARGET"], "event": "click"},
+        {"type": event["BUTTON"], "id": button["QUIT"]},
+        {"type": event["BUTTON"], "id": button["PREV"]},
+    ]
+    show(
+        page,
+        None,
+        card(buttons=[], paste={"label": "Lien"}, status=status["DRIFT"], message="Plus rien ne correspond."),
+    )
+    assert state(page)["instruction"] and state(page)["boxes"]["paste"] is None  # drift: no paste field
+    page.keyboard.press("Escape")
+    page.keyboard.press("Enter")
+    assert flush(s) == [{"type": event["KEY"], "key": key["QUIT"]}, {"type": event["KEY"], "key": key["NEXT"]}]
+    show(page, None, card(buttons=[], paste={"label": "Lien"}))
+    page.mouse.click(*center(state(page)["boxes"]["paste"]))
+    page.keyboard.type("https://exemple.gouv.fr/r")
+    page.keyboard.press("Enter")
+    wait_event(s, lambda e: e.get("type") == event["PASTE"])
+    assert flush(s) == [{"type": event["PASTE"], "value": "https://exemple.gouv.fr/r"}]
+    # Python's own words are not hard-wired in the overlay.
+    with pytest.raises(OverlayError, match="unknown card status"):
+        show(page, None, card(status=Status.WAITING))
+
+
+def test_no_protocol_word_is_written_in_the_overlay_by_hand():
+    words = {value for group in ("button", "status", "key") for value in protocol.as_json()[group].values()}
+    words |= {"done", "pick"}  # removed from the protocol: gone from the overlay too
+    for name in overlay.PARTS:
+        source = (overlay.HERE / name).read_text(encoding="utf-8")
+        literals = set(re.findall(r"'([^'\\]*)'", source)) | set(re.findall(r'"([^"\\]*)"', source))
+        assert not literals & words, (name, literals & words)
+    assert "g-status--done" not in "".join((overlay.HERE / name).read_text(encoding="utf-8") for name in overlay.STYLES)
+
+
+# --------------------------------------------------------------------------- a page rewriting the card
+
+
+def test_page_cannot_rewrite_the_card(open_page):
+    """tamper.html patches the DOM prototypes (appendChild, setAttribute, the textContent,
+    innerHTML and data setters, createElement, attachShadow, CSSStyleSheet.replaceSync…) to
+    say « tapez votre mot de passe sur https://evil.example » and to grab the shadow root. The
+    card a person perceives still says the flow's words, and the page reached none of its nodes."""
+    s = open_page("tamper.html")
+    page = s.page
+    assert page.inner_text("#own") == EVIL  # the page's patches are live: they rewrite its own text
+    rules = [("au moins 8 caractères", "^.{8,}$"), ("un chiffre", "[0-9]")]
+    ctx = step_context(
+        page,
+        page.get_by_label("Mot de passe"),
+        rules=rules,
+        instruction="Saisissez votre nouveau mot de passe dans le champ « Mot de passe ».",
+    )
+    overlay.show(ctx, buttons=BUTTONS)
+    page.fill("#pwd", "abc1")  # the rules are redrawn as the person types
+    ticks = page.evaluate("window.__tamper.ticks")
+    page.wait_for_function("n => window.__tamper.ticks > n + 3", arg=ticks)  # the page had its frames to act
+    seen = perceived_card(page)
+    text = "\n".join(seen)
+    assert "evil.example" not in text, seen
+    assert seen[0] == "Générer mon mot de passe"  # the dialog's name: the flow's title
+    for words in (
+        "Étape 2 sur 5",
+        "Saisissez votre nouveau mot de passe dans le champ « Mot de passe ».",
+        "au moins 8 caractères",
+        "un chiffre",
+        "Précédent",
+        "Suivant",
+        "Quitter",
+    ):
+        assert words in seen, (words, seen)
+    assert page.evaluate("({roots: window.__tamper.roots, nodes: window.__tamper.nodes})") == {"roots": 0, "nodes": 0}
+    # The next step's card too.
+    overlay.show(
+        step_context(page, None, action=None, target=None, instruction="Consultez votre messagerie."), buttons=BUTTONS
+    )
+    ticks = page.evaluate("window.__tamper.ticks")
+    page.wait_for_function("n => window.__tamper.ticks > n + 3", arg=ticks)
+    seen = perceived_card(page)
+    assert "Consultez votre messagerie." in seen and "evil.example" not in "\n".join(seen), seen
+    assert page.evaluate("window.__tamper.nodes") == 0
 
 
 # --------------------------------------------------------------------------- hostile pages
@@ -910,7 +1269,7 @@ def _visible_and_working(s, selector, name):
     r = rect(page, selector)
     target_center = center(r)
     base_center = pixel(page, *target_center)
-    show(page, selector, card(instruction="Cliquez sur le bouton."))
+    show(page, selector, card(instruction="Cliquez sur le bouton.", listen=["click"]))
     frames(page, 3)
     st = state(page)
     assert st["visible"] and st["topLayer"]
@@ -920,14 +1279,14 @@ def _visible_and_working(s, selector, name):
     page.evaluate("window.__guide.hide()")
     frames(page, 3)
     base_corner = pixel(page, *corner)
-    show(page, selector, card(instruction="Cliquez sur le bouton."))
+    show(page, selector, card(instruction="Cliquez sur le bouton.", listen=["click"]))
     frames(page, 3)
     check_dimming(page, st, base_corner, base_center, corner, target_center)
     save_shot(page, name)
-    click_button(s, "next")
-    wait_event(s, lambda e: e == {"type": "button", "id": "next"})
+    click_button(s, Button.NEXT)
+    wait_event(s, lambda e: e == pressed(Button.NEXT))
     page.click(selector)
-    wait_event(s, lambda e: e == {"type": "target", "action": "click"})
+    wait_event(s, lambda e: e == CLICKED)
     return st
 
 
@@ -937,7 +1296,10 @@ def test_hostile_css_page(open_page):
     # The page's rules really are hostile.
     assert page.evaluate("getComputedStyle(document.querySelector('div')).display") == "none"
     assert page.evaluate("getComputedStyle(document.documentElement).filter") != "none"
-    cover = page.evaluate("(() => { const r = document.querySelector('.cover').getBoundingClientRect(); return [r.x + 20, r.y + r.height - 10]; })()")
+    cover = page.evaluate(
+        "(() => { const r = document.querySelector('.cover').getBoundingClientRect();"
+        " return [r.x + 20, r.y + r.height - 10]; })()"
+    )
     base_cover = pixel(page, *cover)
     st = _visible_and_working(s, "#go", "hostile")
     assert page.inner_text("#count") == "1"
@@ -952,8 +1314,17 @@ def test_hostile_css_page(open_page):
                            w: r.width, h: r.height}; }"""
     )
     vp = viewport_size(page)
-    assert host == {"display": "block", "position": "fixed", "pe": "none", "opacity": "1", "visibility": "visible",
-                    "z": "2147483647", "transition": "0s", "w": vp["w"], "h": vp["h"]}
+    assert host == {
+        "display": "block",
+        "position": "fixed",
+        "pe": "none",
+        "opacity": "1",
+        "visibility": "visible",
+        "z": "2147483647",
+        "transition": "0s",
+        "w": vp["w"],
+        "h": vp["h"],
+    }
 
 
 def test_strict_csp_page(open_page):
@@ -964,15 +1335,27 @@ def test_strict_csp_page(open_page):
     assert page.evaluate("Array.isArray(window.__violations)"), "same-origin page script ran"
     s.console.clear()
     _visible_and_working(s, "#go", "csp")
-    show(page, None, card(status="waiting", rules=[{"text": "x", "pattern": "x"}], paste={"label": "Lien"},
-                          table={"columns": ["a", "b"], "rows": [["1", "x@y.fr"]], "pick": {"label": "l", "mailto_column": 1}}))
+    show(
+        page,
+        None,
+        card(
+            status=Status.WAITING,
+            rules=[{"text": "x", "pattern": "x"}],
+            paste={"label": "Lien"},
+            table={"columns": ["a", "b"], "rows": [["1", "x@y.fr"]], "pick": {"label": "l", "mailto_column": 1}},
+        ),
+    )
     frames(page, 5)
-    page.wait_for_timeout(200)
-    assert [m for m in s.console if "Content Security Policy" in m] == []
-    assert page.evaluate("window.__violations") == []
+    assert state(page)["boxes"]["pick"] and state(page)["boxes"]["paste"]
+    assert_never(
+        page,
+        lambda: [m for m in s.console if "Content Security Policy" in m] or page.evaluate("window.__violations"),
+        message="a CSP violation",
+    )
     # The CSP really is enforced, and the console listener does catch violations.
     blocked = page.evaluate(
-        """() => { const st = document.createElement('style'); st.textContent = 'body { background: rgb(255, 0, 0) !important; }';
+        """() => { const st = document.createElement('style');
+                   st.textContent = 'body { background: rgb(255, 0, 0) !important; }';
                    document.head.appendChild(st); return getComputedStyle(document.body).backgroundColor; }"""
     )
     assert blocked != "rgb(255, 0, 0)"

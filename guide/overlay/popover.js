@@ -1,0 +1,241 @@
+/*
+ * popover.js — the card beside the target: its skeleton, its own sections (title, progress,
+ * instruction, note, status, buttons), and where it goes: below the cutout, else above, right,
+ * left, shifted to stay on screen, with an arrow pointing at the target. The rules, table and
+ * paste sections live in its slots and are rendered by their own parts.
+ *
+ * role="dialog" (non-modal), an aria-live instruction, lang="fr"; the page's bubble-phase
+ * handlers never see what happens inside it.
+ *
+ * makePopover(N, E, dom, TEXT, PROTOCOL, onButton) -> {slots: {rules, table, paste}, render(card),
+ *   keepFocus(before), focus(), isCard(el), size(), place(g, size) -> p, draw(p, size), box(),
+ *   placement(), hasButton(id), buttonBoxes(), reset()}
+ *   onButton(id): a card button was pressed.
+ */
+function makePopover(N, E, dom, TEXT, PROTOCOL, onButton) {
+  var GAP = 16;    // cutout edge -> popover edge (the arrow lives here)
+  var EDGE = 8;    // minimum distance between the popover and the viewport's edges
+  var ARROW = 7;   // half the arrow's side
+  var PROGRESS = /(\d+)\s*(?:sur|\/|of)\s*(\d+)/i;
+  var QUIT = PROTOCOL.button.QUIT;
+  var DRIFT = PROTOCOL.status.DRIFT, WAITING = PROTOCOL.status.WAITING;
+
+  var pop = E.el('div', 'g-pop', dom.root());
+  E.attr(pop, 'role', 'dialog');
+  E.attr(pop, 'aria-modal', 'false');
+  E.attr(pop, 'aria-labelledby', 'g-title');
+  E.attr(pop, 'aria-describedby', 'g-instr');
+  E.attr(pop, 'tabindex', '-1');
+  E.attr(pop, 'lang', 'fr');
+  var arrow = E.el('div', 'g-arrow', pop);
+  E.attr(arrow, 'aria-hidden', 'true');
+  var card = E.el('div', 'g-card', pop);
+  var head = E.el('div', 'g-head', card);
+  var title = E.el('h2', 'g-title', head);
+  E.attr(title, 'id', 'g-title');
+  var quitSlot = E.el('div', 'g-quit', head);
+  var prog = E.el('div', 'g-progress', card);
+  var progText = E.el('p', 'g-progress-text', prog);
+  var bar = E.el('div', 'g-bar', prog);
+  E.attr(bar, 'aria-hidden', 'true');
+  var instr = E.el('p', 'g-instr', card);
+  E.attr(instr, 'id', 'g-instr');
+  E.attr(instr, 'aria-live', 'polite');
+  var note = E.el('p', 'g-note', card);
+  var status = E.el('div', 'g-status', card);
+  E.attr(status, 'role', 'status');
+  E.attr(E.el('span', 'g-spinner', status), 'aria-hidden', 'true');
+  var statusText = E.el('span', 'g-status-text', status);
+  var slots = N.freeze({
+    rules: E.el('ul', 'g-rules', card),
+    table: E.el('div', 'g-table', card),
+    paste: E.el('form', 'g-paste', card)
+  });
+  var actions = E.el('div', 'g-actions', card);
+
+  var popStyle = N.style(pop);
+  var buttons = [];          // [{id, el}] on screen
+  var drawn = { buttons: null, bar: null };
+  var geometry = { box: null, side: null };
+
+  E.on(pop, 'click', function (e) {
+    var b = null;
+    try { b = N.closest(N.eventTarget(e), 'button[data-id]'); } catch (err) { b = null; }
+    if (b) onButton(N.getAttribute(b, 'data-id'));
+  });
+  // Keep the page's own (bubble-phase) handlers out of our UI: keyboard shortcuts,
+  // "click outside" closers, focus traps… Capture-phase page listeners still see them.
+  var PRIVATE = ['click', 'dblclick', 'auxclick', 'mousedown', 'mouseup', 'pointerdown', 'pointerup',
+    'touchstart', 'touchend', 'keydown', 'keyup', 'keypress', 'beforeinput', 'input',
+    'change', 'paste', 'copy', 'cut', 'focusin', 'focusout', 'contextmenu'];
+  for (var i = 0; i < PRIVATE.length; i++) E.on(pop, PRIVATE[i], function (e) { N.stopPropagation(e); });
+
+  function renderButtons(list) {
+    var s = E.sig(list);
+    if (s === drawn.buttons) return;
+    drawn.buttons = s;
+    E.clear(actions);
+    E.clear(quitSlot);
+    buttons = [];
+    var others = 0, long = false;
+    for (var i = 0; i < list.length; i++) {
+      if (list[i].id === QUIT) continue;
+      others++;
+      if (list[i].label.length > 24) long = true;
+    }
+    E.attr(actions, 'class', others > 3 || long ? 'g-actions g-actions--stack' : 'g-actions');
+    for (var j = 0; j < list.length; j++) {
+      var b = list[j], quit = b.id === QUIT;
+      var kind = quit ? 'g-btn--quit' : b.primary ? 'g-btn--primary' : 'g-btn--secondary';
+      var el = E.el('button', 'g-btn ' + kind, quit ? quitSlot : actions);
+      E.attr(el, 'type', 'button');
+      E.attr(el, 'data-id', b.id);
+      if (quit) {
+        E.text(E.el('span', 'g-btn-label', el), b.label);
+        E.attr(E.el('span', 'g-x', el), 'aria-hidden', 'true');
+      } else {
+        E.text(el, b.label);
+      }
+      N.push(buttons, { id: b.id, el: el });
+    }
+    E.shown(actions, others > 0);
+  }
+
+  function findButton(id) {
+    for (var i = 0; i < buttons.length; i++) if (buttons[i].id === id) return buttons[i].el;
+    return null;
+  }
+
+  function renderProgress(c) {
+    var txt = c.status === DRIFT ? '' : c.progress;
+    E.text(progText, txt);
+    E.shown(prog, !!txt);
+    var m = N.exec(PROGRESS, txt);
+    var cur = m ? N.parseInt(m[1], 10) : 0, tot = m ? N.parseInt(m[2], 10) : 0;
+    var s = tot > 0 && tot <= 40 && cur <= tot ? cur + '/' + tot : '';
+    if (drawn.bar === s) return;
+    drawn.bar = s;
+    E.clear(bar);
+    E.shown(bar, !!s);
+    for (var i = 1; s && i <= tot; i++) E.el('span', i <= cur ? 'g-seg g-seg--on' : 'g-seg', bar);
+  }
+
+  function render(c) {
+    var drift = c.status === DRIFT;
+    E.text(title, c.title);
+    E.shown(title, !!c.title);
+    E.attr(pop, 'aria-labelledby', c.title ? 'g-title' : null);
+    E.attr(pop, 'aria-label', c.title ? null : c.progress || TEXT.dialog);
+    E.attr(pop, 'data-status', c.status || 'none');
+    renderProgress(c);
+    var main = drift ? (c.message || TEXT.drift) : c.instruction;
+    E.text(instr, main);
+    E.shown(instr, !!main);
+    var aside = drift ? '' : c.note;
+    E.text(note, aside);
+    E.shown(note, !!aside);
+    var waiting = c.status === WAITING ? TEXT.waiting : '';
+    E.text(statusText, waiting);
+    E.attr(status, 'class', 'g-status' + (c.status ? ' g-status--' + c.status : ''));
+    E.shown(status, !!waiting);
+    renderButtons(c.buttons);
+  }
+
+  function focus(el) { N.focus(el || pop, { __proto__: null, preventScroll: true }); }
+
+  // Focus was in the card and its element was replaced: keep it in the card (same button
+  // when it still exists), so keyboard users can go on.
+  function keepFocus(before) {
+    if (!before || (N.isConnected(before) && dom.focusInside())) return;
+    var id = N.getAttribute(before, 'data-id');
+    focus((id != null && findButton(id)) || pop);
+  }
+
+  function size() { return { w: N.offsetWidth(pop), h: N.offsetHeight(pop) }; }
+
+  /* Placement: prefers below, then above, right, left; shifts to stay inside. */
+  function place(g, sz) {
+    var vw = g.vp.w, vh = g.vp.h, w = sz.w, h = sz.h;
+    if (!g.cut) return { side: 'center', x: N.max(EDGE, (vw - w) / 2), y: N.max(EDGE, (vh - h) / 2), arrow: null };
+    var c = g.cut;
+    // Anchor: the cutout, limited to what is inside the viewport when it is partly visible.
+    var a = { l: N.max(c.l, 0), t: N.max(c.t, 0), r: N.min(c.r, vw), b: N.min(c.b, vh) };
+    if (a.r <= a.l || a.b <= a.t) a = { l: c.l, t: c.t, r: c.r, b: c.b };
+    var cx = (a.l + a.r) / 2, cy = (a.t + a.b) / 2;
+    var room = {
+      bottom: vh - EDGE - (a.b + GAP) - h,
+      top: (a.t - GAP) - EDGE - h,
+      right: vw - EDGE - (a.r + GAP) - w,
+      left: (a.l - GAP) - EDGE - w
+    };
+    var order = ['bottom', 'top', 'right', 'left'];
+    var side = null, best = null;
+    for (var i = 0; i < order.length; i++) {
+      var sd = order[i];
+      if (room[sd] >= 0) { side = sd; break; }
+      // Relative shortfall: how much of the card would overlap the anchor.
+      var short = -room[sd] / (sd === 'bottom' || sd === 'top' ? h : w);
+      if (!best || short < best.short) best = { side: sd, short: short };
+    }
+    if (!side && best && best.short <= 0.25) side = best.side;  // small overlap: keep the arrow
+    // Nothing fits (huge target or tiny viewport): sit in the bottom-right corner, over it.
+    if (!side) return { side: 'over', x: N.max(EDGE, vw - EDGE - w), y: N.max(EDGE, vh - EDGE - h), arrow: null };
+    var x, y;
+    if (side === 'bottom' || side === 'top') {
+      y = side === 'bottom' ? a.b + GAP : a.t - GAP - h;
+      x = clamp(cx - w / 2, EDGE, vw - EDGE - w);
+    } else {
+      x = side === 'right' ? a.r + GAP : a.l - GAP - w;
+      y = clamp(cy - h / 2, EDGE, vh - EDGE - h);
+    }
+    y = clamp(y, EDGE, vh - EDGE - h);
+    x = clamp(x, EDGE, vw - EDGE - w);
+    var at = null, min = 4 + ARROW * 2;
+    if (side === 'bottom' || side === 'top') {
+      if (a.r > x + min && a.l < x + w - min) at = clamp(cx - x, min, w - min);
+    } else if (a.b > y + min && a.t < y + h - min) {
+      at = clamp(cy - y, min, h - min);
+    }
+    return { side: side, x: x, y: y, arrow: at };
+  }
+
+  function clamp(v, lo, hi) { return hi < lo ? lo : v < lo ? lo : v > hi ? hi : v; }
+
+  /* Writes only; called when the geometry changed. */
+  function draw(p, sz) {
+    var x = N.round(p.x), y = N.round(p.y);
+    N.setProperty(popStyle, 'transform', 'translate(' + x + 'px, ' + y + 'px)', '');
+    E.attr(pop, 'data-side', p.side);
+    E.attr(pop, 'data-arrow', p.arrow == null ? 'none' : 'on');
+    if (p.arrow != null) N.setProperty(popStyle, '--g-arrow', N.round(p.arrow - ARROW) + 'px', '');
+    geometry = { box: { x: x, y: y, width: sz.w, height: sz.h }, side: p.side };
+  }
+
+  function buttonBoxes() {
+    var out = {};
+    for (var i = 0; i < buttons.length; i++) out[buttons[i].id] = E.box(buttons[i].el);
+    return out;
+  }
+
+  function hasButton(id) { return !!findButton(id); }
+
+  function reset() {
+    geometry = { box: null, side: null };
+  }
+
+  return N.freeze({
+    slots: slots,
+    render: render,
+    keepFocus: keepFocus,
+    focus: function () { focus(pop); },
+    isCard: function (el) { return el === pop; },
+    size: size,
+    place: place,
+    draw: draw,
+    box: function () { return geometry.box; },
+    placement: function () { return geometry.side; },
+    hasButton: hasButton,
+    buttonBoxes: buttonBoxes,
+    reset: reset
+  });
+}
