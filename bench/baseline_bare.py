@@ -127,14 +127,13 @@ def main() -> int:
     from playwright.sync_api import sync_playwright
 
     from guide.browser import launch, resolve_browser
-    from guide.check import new_context
-    from guide.routing import FixtureRouter
+    from guide.runner import CHECK, open_context
 
     with sync_playwright() as playwright:
         browser = launch(playwright, resolve_browser(None, playwright))
         started = time.perf_counter()
         for (flow, branch), script in BRANCHES.items():
-            context = new_context(browser, FixtureRouter(ROOT / "fixtures"))
+            context = open_context(browser, CHECK, ROOT / "tests" / "fixtures" / "handwritten")
             begun = time.perf_counter()
             steps = script(context)
             context.close()

@@ -1,7 +1,7 @@
 """`guide check` on the bundled flows against the same work written as bare Playwright.
 
 What is timed, on both sides, is the same work: every branch of every bundled flow, each in a
-fresh routed context (guide.check.new_context: same viewport, locale, FixtureRouter) of one
+fresh routed context (guide.runner.open_context: same viewport, locale, FixtureRouter) of one
 browser launched beforehand. The browser launch is excluded on both sides; context creation,
 routing and closing are included on both sides. guide runs in-process through the API `guide
 check` itself uses per branch (guide.check.check_one: the engine, strict locating, landing
@@ -39,12 +39,12 @@ from playwright.sync_api import Browser, sync_playwright  # noqa: E402
 
 from baseline_bare import BRANCHES  # noqa: E402
 from guide.browser import launch, resolve_browser  # noqa: E402
-from guide.check import CheckOptions, check_one, new_context  # noqa: E402
-from guide.engine import branches  # noqa: E402
+from guide.check import CheckOptions, check_one  # noqa: E402
 from guide.loader import load_flows  # noqa: E402
-from guide.routing import FixtureRouter  # noqa: E402
+from guide.runner import CHECK, open_context  # noqa: E402
+from guide.tree import branches  # noqa: E402
 
-FIXTURES = ROOT / "fixtures"
+FIXTURES = ROOT / "tests" / "fixtures" / "handwritten"  # what baseline_bare.py is written for
 
 
 def run_guide(browser: Browser, loaded, options: CheckOptions) -> int:
@@ -60,7 +60,7 @@ def run_guide(browser: Browser, loaded, options: CheckOptions) -> int:
 def run_bare(browser: Browser) -> int:
     steps = 0
     for script in BRANCHES.values():
-        context = new_context(browser, FixtureRouter(FIXTURES))
+        context = open_context(browser, CHECK, FIXTURES)
         steps += script(context)
         context.close()
     return steps

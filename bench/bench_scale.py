@@ -36,10 +36,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import corpus  # noqa: E402
-from guide.check import CheckOptions, new_context  # noqa: E402
+from guide.check import CheckOptions  # noqa: E402
 from guide.loader import load_flows  # noqa: E402
 from guide.parallel import BrowserSource, plan, run_checks  # noqa: E402
-from guide.routing import FixtureRouter  # noqa: E402
+from guide.runner import CHECK, open_context  # noqa: E402
 
 GIB = 1024 ** 3
 
@@ -107,7 +107,7 @@ def run_bare(fixtures: Path, count: int) -> int:
         browser = launch(playwright, resolve_browser(None, playwright))
         for i in range(count):
             for mode in (("courriel", "courrier") if corpus.asks(i) else (None,)):
-                context = new_context(browser, FixtureRouter(fixtures))
+                context = open_context(browser, CHECK, fixtures)
                 steps += corpus.bare(context, i, mode)
                 context.close()
         browser.close()

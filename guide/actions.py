@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator
 
 # How an action moves the pointer, for the screenshots: "click" leaves it over the element,
@@ -45,22 +46,30 @@ def _fill(locator: Locator, value: str, timeout_ms: float) -> None:
 
 
 # Where a person clicks a radio or a checkbox: the box the page draws. Design systems (DSFR)
-# draw it with the label and keep the native input invisible underneath, so the click lands on
-# the label — which is how the page means it to be used. Anything else on top is a real cover.
+# draw it with the label and keep the native input invisible (or under the label's drawing),
+# so a person clicks the label — which is how the page means it to be used. The label, not
+# the input, then goes through Playwright's checks: anything else over it is a real cover.
 DRAWN_BY_LABEL = r"""el => {
-  const box = el.getBoundingClientRect();
+  const labels = Array.from(el.labels || []);
+  if (!labels.length) return null;
+  const style = getComputedStyle(el), box = el.getBoundingClientRect();
+  if (parseFloat(style.opacity) === 0 || style.visibility !== 'visible' || box.width < 4 || box.height < 4)
+    return labels[0];
   const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
-  if (!hit || hit === el || el.contains(hit)) return false;
-  return Array.from(el.labels || []).some(label => label === hit || label.contains(hit));
+  return labels.find(label => hit && (label === hit || label.contains(hit))) || null;
 }"""
 
 
 def _toggle(locator: Locator, on: bool, timeout_ms: float) -> None:
-    locator.scroll_into_view_if_needed(timeout=timeout_ms)
-    # force: Playwright would refuse because the label "intercepts pointer events"; the click
-    # still lands at the input's place, on its label, and Playwright checks the state changed
-    force = bool(locator.evaluate(DRAWN_BY_LABEL))
-    locator.set_checked(on, timeout=timeout_ms, force=force)
+    if locator.is_checked(timeout=timeout_ms) == on:
+        return
+    label = locator.evaluate_handle(DRAWN_BY_LABEL).as_element()
+    if label is None:
+        locator.set_checked(on, timeout=timeout_ms)
+        return
+    label.click(timeout=timeout_ms)
+    if locator.is_checked(timeout=timeout_ms) != on:
+        raise PlaywrightError("clicking its label did not change its state")
 
 
 def _check(locator: Locator, value: str, timeout_ms: float) -> None:

@@ -65,6 +65,7 @@ class Person:
     # --- the Performer protocol -------------------------------------------------------------
 
     def choose(self, ctx: StepContext) -> Option:
+        self._furniture_first(ctx)
         buttons = [{"id": o.id, "label": o.label} for o in ctx.options]
         self._show(ctx, buttons + self._nav(ctx, next_button=False))
         if self.autoplay_s is not None:
@@ -100,7 +101,7 @@ class Person:
                        until=self._landed_if(ctx), on_paste=self._open_pasted, ctx=ctx)
             return
         wanted = set(action_named(step.action).listen) if step.action else set()
-        self._wait(lambda e: e.get("type") == Event.TARGET and (e.get("event") or e.get("action")) in wanted,
+        self._wait(lambda e: e.get("type") == Event.TARGET and e.get("event") in wanted,
                    until=self._landed_if(ctx), ctx=ctx)
 
     def landed(self, ctx: StepContext) -> None:
@@ -140,7 +141,7 @@ class Person:
 
     def _global(self, event: dict[str, Any]) -> None:
         kind, ident = event.get("type"), event.get("id") or event.get("key")
-        if (kind == Event.BUTTON and ident == Button.QUIT) or (kind == Event.KEY and ident in (Key.QUIT, "Escape")):
+        if (kind == Event.BUTTON and ident == Button.QUIT) or (kind == Event.KEY and ident == Key.QUIT):
             raise Stop()
         if (kind == Event.BUTTON and ident == Button.PREV) or (kind == Event.KEY and ident == Key.PREV):
             raise GoBack()
@@ -205,7 +206,7 @@ class Person:
             shown = furniture.appears(self.session.page, piece)
             button = furniture.closer(shown, piece)
             message = f"Fermez d'abord {piece.name} : cliquez sur « {locate.words_of(piece.dismiss)} »."
-            self._show(replace(ctx, locator=button), [QUIT], message=message)
+            self._show(replace(ctx, locator=button), [QUIT], instruction=message)
             self._wait(lambda e: False, until=lambda: not shown.count())
         self.events = deque(e for e in self.events if e.get("type") != Event.TARGET)
 

@@ -82,7 +82,10 @@ def build(root: Page | Locator, target: Target) -> Locator:
 def find(page: Page, target: Target, timeout_ms: float, must_be_enabled: bool) -> Locator:
     """The one visible element matching `target`, waiting up to `timeout_ms` for it."""
     if target.within:
-        find(page, target.within, timeout_ms, must_be_enabled=False)
+        try:
+            find(page, target.within, timeout_ms, must_be_enabled=False)
+        except LocateError as error:
+            raise _elsewhere(page, target, error) from None
     every = build(page, target)
     locator = every.filter(visible=True)
     try:
@@ -104,6 +107,19 @@ def find(page: Page, target: Target, timeout_ms: float, must_be_enabled: bool) -
                           "the page no longer lets the person use it: check the previous steps "
                           "fill what the page requires, or update the guide")
     return locator
+
+
+def _elsewhere(page: Page, target: Target, missing: LocateError) -> LocateError:
+    """The block is not there: is the element itself, in another block? (A renamed block.)"""
+    if missing.problem != "missing target":
+        return missing
+    alone = build(page, target.model_copy(update={"within": None})).filter(visible=True)
+    found = [f'{describe(target.model_copy(update={"within": None}))} dans bloc "{block}"'
+             for block in (block_of(alone.nth(i)) for i in range(min(alone.count(), 3))) if block]
+    if not found:
+        return missing
+    return LocateError("missing target", describe(target), f"{', '.join(found)} trouvé à la place",
+                       "the block's title changed: update `within:` to the title the page now shows")
 
 
 def _ambiguous(target: Target, locator: Locator, count: int) -> LocateError:
@@ -260,17 +276,44 @@ def _shown(names: list[tuple[str, str]], wanted: str) -> str:
     return f'{shown} trouvé à la place de "{wanted}"'
 
 
+# The title of the block an element sits in, as a person would name the block: its landmark
+# name, its legend or heading, or the first line of text it shows above the element.
+BLOCK_TITLE = r"""el => {
+  const line = n => ((n.innerText || '').trim().split('\n')[0] || '').trim();
+  const own = line(el);
+  for (let n = el.parentElement; n && n !== document.body; n = n.parentElement) {
+    const named = n.getAttribute('aria-label');
+    if (named) return named.trim();
+    const title = n.querySelector(':scope > legend, :scope > h1, :scope > h2, :scope > h3, :scope > h4, ' +
+                                  ':scope > h5, :scope > h6, :scope > caption');
+    if (title && !title.contains(el) && line(title)) return line(title);
+    const first = line(n);
+    if (first && first !== own && first.length <= 80) return first;
+  }
+  return null;
+}"""
+
+
+def block_of(locator: Locator) -> str | None:
+    """The title of the block the element is in (for reports), if it has one."""
+    try:
+        title = locator.evaluate(BLOCK_TITLE, timeout=1000)
+    except PlaywrightError:
+        return None
+    return str(title) if title else None
+
+
 def _outline(locator: Locator) -> str:
     """A short, person-readable description of one element, for 'which ones matched'."""
     try:
-        return str(locator.evaluate(
-            "el => { const box = el.getBoundingClientRect();"
-            " const where = el.closest('header,nav,main,footer,form,section,aside');"
-            " return `<${el.tagName.toLowerCase()}> \"${(el.innerText||el.value||'').trim().slice(0,40)}\"`"
-            " + (where ? ` in <${where.tagName.toLowerCase()}${where.id ? '#' + where.id : ''}>` : '')"
-            " + ` at ${Math.round(box.x)},${Math.round(box.y)}`; }", timeout=1000))
+        box, text = locator.evaluate(
+            "el => { const b = el.getBoundingClientRect();"
+            " return [[Math.round(b.x), Math.round(b.y)], (el.innerText || el.value || '').trim().slice(0, 40)]; }",
+            timeout=1000)
     except PlaywrightError:
         return "(element gone)"
+    block = block_of(locator)
+    return f'"{text}"' + (f' dans bloc "{block}"' if block else "") + f" at {box[0]},{box[1]}"
 
 
 # --- --explain --------------------------------------------------------------------------------
@@ -302,8 +345,6 @@ def explain(locator: Locator, target: Target) -> Explanation | None:
         text = reading["text"] or ""
         if matching.normalise(text, field) != wanted:
             continue
-        if text == words:
-            return None  # read exactly as the guide words it
         ignored = matching.explain(words, text, field)
         source = next((r["text"] for r in readings if r["how"] == "source"), "")
         if reading["how"] == "rendered" and matching.normalise(source, field) != wanted:
@@ -312,5 +353,5 @@ def explain(locator: Locator, target: Target) -> Explanation | None:
         if reading["how"] == "label-first-line" and reading.get("whole", "").strip() != text.strip():
             ignored.append("the hint shown under the label (« " + " ".join(reading["whole"].split()[len(
                 text.split()):]) + " »)")
-        return Explanation(words, " ".join(text.split()), ignored)
+        return Explanation(words, " ".join(text.split()), ignored) if ignored else None
     return None

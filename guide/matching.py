@@ -108,28 +108,21 @@ def _strip_markers(text: str) -> str:
             return text
 
 
-def normalise(text: str, field: bool = False) -> str:
-    """`text` as the matching rule compares it."""
+def normalise(text: str, field: bool = False, skip: str = "") -> str:
+    """`text` as the matching rule compares it (`skip`: all steps but that one)."""
     for step in STEPS:
-        if field or not step.fields_only:
+        if (field or not step.fields_only) and step.name != skip:
             text = _step(step.name, text)
     return text
 
 
 def explain(words: str, reading: str, field: bool = False) -> list[str]:
-    """Which invisible differences had to be ignored for `words` to read as `reading`."""
-    ignored: list[str] = []
-    a, b = words, reading
-    for step in STEPS:
-        if a == b:
-            break
-        if step.fields_only and not field:
-            continue
-        a2, b2 = _step(step.name, a), _step(step.name, b)
-        if (a2, b2) != (a, b):
-            ignored.append(step.explains)
-        a, b = a2, b2
-    return ignored
+    """Which invisible differences had to be set aside for `words` to read as `reading`:
+    the steps without which they would not be the same."""
+    if words == reading or normalise(words, field) != normalise(reading, field):
+        return []
+    return [step.explains for step in STEPS if (field or not step.fields_only)
+            and normalise(words, field, skip=step.name) != normalise(reading, field, skip=step.name)]
 
 
 def is_field(kind: str, role: str | None = None) -> bool:

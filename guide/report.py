@@ -91,6 +91,7 @@ def summary_table(results: list[BranchResult]) -> Table:
 
 
 def print_results(console: Console, results: list[BranchResult]) -> None:
+    told: set[str] = set()  # branches share steps: say each explanation once
     for result in results:
         if result.drift:
             console.print(f"\n[bold red]✗ {result.flow_id} › {result.branch}[/]", highlight=False)
@@ -98,7 +99,9 @@ def print_results(console: Console, results: list[BranchResult]) -> None:
         for warning in result.warnings:
             console.print(f"[yellow]! {result.flow_id} › {result.branch}: {warning}[/]", highlight=False)
         for note in result.notes:
-            console.print(f"[dim]i {note}[/]", highlight=False)
+            if note not in told:
+                told.add(note)
+                console.print(f"[dim]i {note}[/]", highlight=False)
     console.print()
     console.print(summary_table(results))
     failed = sum(not r.passed for r in results)
@@ -134,4 +137,4 @@ def junit_xml(results: list[BranchResult]) -> bytes:
 
 
 def write_junit(path: Path, results: list[BranchResult]) -> None:
-    write_atomic(path, junit_xml(results))
+    write_atomic(path, junit_xml(results))  # published: CI servers and colleagues read it

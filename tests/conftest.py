@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = ROOT / "fixtures"
+FIXTURES = ROOT / "fixtures"  # the bundled tree: pages built on the real DSFR
+HANDWRITTEN = ROOT / "tests" / "fixtures" / "handwritten"  # the first, hand-written pages
 FLOWS = ROOT / "flows"
 
 

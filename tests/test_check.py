@@ -15,8 +15,9 @@ from guide.cli import main
 from guide.loader import load_flow
 from guide.routing import FixtureRouter
 
-from .conftest import FIXTURES, FLOWS, guide
-from .drift.make_variants import COSMETIC, build_variant
+from .conftest import FIXTURES, FLOWS, HANDWRITTEN, guide
+from .drift import dsfr_variants, make_variants
+from .drift.dsfr_variants import build_variant
 
 DOUANE = FLOWS / "douane-mot-de-passe-portailpro.yaml"
 DGFIP = FLOWS / "dgfip-mot-de-passe-xt.yaml"
@@ -33,9 +34,14 @@ def line_of(flow: Path, step_id: str) -> int:
     raise AssertionError(f"no step {step_id} in {flow}")
 
 
+# The pages built on the real DSFR (bundled), and the first hand-written ones.
+TREES = {"dsfr": dsfr_variants, "handwritten": make_variants}
+
+
+@pytest.mark.parametrize("tree", [FIXTURES, HANDWRITTEN], ids=["dsfr", "handwritten"])
 @pytest.mark.parametrize("flow", [DOUANE, DGFIP], ids=["douane", "dgfip"])
-def test_bundled_fixtures_pass_every_branch(browser, tmp_path, flow):
-    results = run(browser, flow, FIXTURES, tmp_path)
+def test_bundled_fixtures_pass_every_branch(browser, tmp_path, flow, tree):
+    results = run(browser, flow, tree, tmp_path)
     assert results and all(r.passed for r in results), [r.drift.text() for r in results if r.drift]
     assert all(not r.warnings for r in results), [r.warnings for r in results]
     assert all(r.steps >= 10 for r in results)
@@ -55,10 +61,11 @@ DRIFTS = {
 }
 
 
+@pytest.mark.parametrize("tree", TREES)
 @pytest.mark.parametrize("variant", DRIFTS)
-def test_drift_variant_fails_at_the_right_step(browser, tmp_path, variant):
+def test_drift_variant_fails_at_the_right_step(browser, tmp_path, variant, tree):
     flow, step_id, problem, words = DRIFTS[variant]
-    fixtures = build_variant(variant, tmp_path / "fixtures")
+    fixtures = TREES[tree].build_variant(variant, tmp_path / "fixtures")
     results = run(browser, flow, fixtures, tmp_path / "out")
     drifted = [r for r in results if r.drift]
     assert drifted, f"{variant} was not detected"
@@ -82,9 +89,10 @@ def test_hidden_element_only_breaks_the_branch_that_uses_it(browser, tmp_path):
     assert results["oublie › methode-2"].passed and results["expire › methode-2"].passed
 
 
-@pytest.mark.parametrize("variant", COSMETIC)
-def test_cosmetic_changes_still_pass(browser, tmp_path, variant):
-    fixtures = build_variant(variant, tmp_path / "fixtures")
+@pytest.mark.parametrize(("tree", "variant"), [(tree, variant) for tree, module in TREES.items()
+                                               for variant in module.COSMETIC])
+def test_cosmetic_changes_still_pass(browser, tmp_path, tree, variant):
+    fixtures = TREES[tree].build_variant(variant, tmp_path / "fixtures")
     for flow in (DOUANE, DGFIP):
         results = run(browser, flow, fixtures, tmp_path / "out")
         assert all(r.passed for r in results), [r.drift.text() for r in results if r.drift]

@@ -19,8 +19,8 @@ import pytest
 from guide.live import Person, run_live
 from guide.loader import load_flow
 
-from .conftest import FIXTURES, FLOWS, ROOT, guide
-from .drift.make_variants import build_variant
+from .conftest import FIXTURES, FLOWS, HANDWRITTEN, ROOT, guide
+from .drift.dsfr_variants import build_variant
 
 DOUANE = FLOWS / "douane-mot-de-passe-portailpro.yaml"
 DGFIP = FLOWS / "dgfip-mot-de-passe-xt.yaml"
@@ -60,6 +60,8 @@ class SimulatedPerson:
             self.last_seen = settled
             return
         self.done.add(key)
+        if self.seen and self.seen[-1] == state["instruction"] and state["status"] != "drift":
+            return  # the same card, redrawn in the tab the person just opened: already done
         self.seen.append(state["instruction"])
         page.screenshot(path=self.shots / f"{len(self.seen):02d}.png")
         if state["status"] == "drift":
@@ -67,7 +69,9 @@ class SimulatedPerson:
             self.click_button(page, state, "quit")
             return
         step = person.shown.step
-        if step.question:
+        if state["instruction"].startswith("Fermez d'abord") and state["cutout"]:
+            self.use_target(page, state, step)  # a banner first: click what the card points at
+        elif step.question:
             wanted = self.answers[step.question]
             ident = state["buttonIds"][state["buttons"].index(wanted)]
             self.click_button(page, state, ident)
@@ -85,7 +89,7 @@ class SimulatedPerson:
     def use_target(self, page, state, step) -> None:
         cut = state["cutout"]
         page.mouse.click(cut["x"] + cut["width"] / 2, cut["y"] + cut["height"] / 2)
-        if step.action == "fill":
+        if step.action == "fill" and not state["instruction"].startswith("Fermez d'abord"):
             name = step.value.strip("{}")
             page.keyboard.type(self.values[name])
             page.keyboard.press("Tab")
@@ -109,11 +113,14 @@ def walk(flow: Path, answers: dict[str, str], name: str, fixtures: Path = FIXTUR
     return outcome, person
 
 
-def test_person_completes_the_douane_procedure():
-    outcome, person = walk(DOUANE, {}, "douane")
+@pytest.mark.parametrize("tree", ["dsfr", "handwritten"])
+def test_person_completes_the_douane_procedure(tree):
+    outcome, person = walk(DOUANE, {}, f"douane-{tree}", fixtures=FIXTURES if tree == "dsfr" else HANDWRITTEN)
     assert outcome.finished and not outcome.drifts
     instructions = [s.instruction for s in load_flow(DOUANE).flow.steps]
-    assert person.seen == instructions  # every step shown once, in order, tab changes included
+    # on the real-DSFR pages the cookie banner comes first: the person is asked to close it
+    first = ["Fermez d'abord le bandeau des cookies : cliquez sur « Tout refuser »."] if tree == "dsfr" else []
+    assert person.seen == first + instructions  # every step shown once, in order, tab changes included
 
 
 @pytest.mark.parametrize("expired, method, name", [

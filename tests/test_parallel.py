@@ -19,7 +19,7 @@ from guide.parallel import (BrowserLost, BrowserSource, Job, WorkerCrash, _colle
                             plan, run_checks, shard)
 
 from .conftest import FLOWS
-from .drift.make_variants import build_variant
+from .drift.dsfr_variants import build_variant
 
 
 def fake_jobs(count: int) -> list[Job]:

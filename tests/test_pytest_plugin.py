@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import FIXTURES, FLOWS
-from .drift.make_variants import build_variant
+from .drift.dsfr_variants import build_variant
 
 pytest_plugins = ["pytester"]
 

@@ -18,7 +18,7 @@ from guide.shots import ShotOptions, run
 from guide.tree import branches, walk
 
 from .conftest import FIXTURES, FLOWS
-from .drift.make_variants import build_variant
+from .drift.dsfr_variants import build_variant
 from .threaded import BrowserThread, cli
 
 DOUANE = FLOWS / "douane-mot-de-passe-portailpro.yaml"
@@ -110,9 +110,10 @@ def test_a_changed_label_changes_exactly_the_affected_screenshots(pilot, douane_
     shutil.copytree(FIXTURES, fixtures)
     page = fixtures / FORGOT_PAGE
     html = page.read_text(encoding="utf-8")
-    crumb = '<span aria-current="page">Vous avez oublié votre mot de passe</span>'
+    crumb = '<a class="fr-breadcrumb__link" aria-current="page">Vous avez oublié votre mot de passe</a>'
     assert html.count(crumb) == 1
-    page.write_text(html.replace(crumb, '<span aria-current="page">Mot de passe oublié</span>'), encoding="utf-8")
+    page.write_text(html.replace(crumb, crumb.replace("Vous avez oublié votre mot de passe", "Mot de passe oublié")),
+                    encoding="utf-8")
     before = snapshot(out)
     folder = out / "douane-mot-de-passe-portailpro"
     args = ["shots", str(DOUANE), "--out", str(out), "--fixtures", str(fixtures)]

@@ -26,7 +26,7 @@ import shutil
 from pathlib import Path
 from typing import Callable
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "handwritten"
 
 DOUANE_INDEX = "www.douane.gouv.fr/index.html"
 DOUANE_SSO = "connexion.douane.gouv.fr/saml/singleSignOn.html"
