@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, BrowserContext
 
 from .autopilot import AutoPilot
 from .loader import LoadedFlow
-from .report import BranchResult, artifacts_folder
+from .reports import BranchResult, artifacts_folder
 from .runner import CHECK, ContextMaker, context_maker, run_branch
 from .secrets import Values
 from .tree import Branch, branches

@@ -21,7 +21,7 @@ from .browser import BrowserNotFound
 from .loader import FlowError, LoadedFlow, load_flows
 from .session import first_line
 from .model import Step
-from .report import BranchResult
+from .reports import BranchResult
 
 OK, DRIFT, BAD_INPUT, TOOL_FAILED = 0, 1, 2, 3
 DEFAULT_FLOWS = ["flows"]
@@ -151,7 +151,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     from .check import CheckOptions
     from .parallel import BrowserSource, WorkerCrash, plan, run_checks, shard
-    from .report import print_results, write_junit
+    from .reports.console import print_results
+    from .reports.junit import write_junit
 
     loaded = _flows(args.flows)
     options = CheckOptions(fixtures=args.fixtures, out=args.out, timeout_ms=args.timeout * 1000,

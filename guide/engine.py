@@ -141,6 +141,7 @@ class Engine:
     values: Values
     start_url: str | None = None  # another address for the start page (a staging site)
     steps: int = 0  # steps shown so far (simulated ones included)
+    walked: list[tuple[Step, Path_, bool]] = field(default_factory=list)  # (step, path, simulated), in order
 
     @property
     def flow(self) -> Flow:
@@ -202,6 +203,7 @@ class Engine:
             if step.action == "expect" and step.text is not None:
                 self._expect_text(ctx)
         self.steps += 1
+        self.walked.append((step, ctx.path, ctx.number == 0))
         self.performer.show(ctx)
         if step.outside and self.performer.simulates_outside:
             for number, sub in enumerate(step.simulate):

@@ -28,7 +28,7 @@ from .locate import LocateError
 from .loader import LoadedFlow
 from .model import Option
 from .protocol import Button, Event, Key, Status
-from .report import DriftReport
+from .reports import DriftReport
 from .secrets import Values
 from .session import Session, url_matches
 

@@ -30,7 +30,7 @@ from .browser import BrowserNotFound, launch, resolve_browser
 from .check import CheckOptions, check_one
 from .tree import Branch, branches
 from .loader import LoadedFlow
-from .report import BranchResult
+from .reports import BranchResult
 
 Pool = Literal["process", "thread"]
 POLL_SECONDS = 0.5

@@ -27,7 +27,7 @@ import pytest
 if TYPE_CHECKING:
     from .tree import Branch
     from .loader import LoadedFlow
-    from .report import BranchResult
+    from .reports import BranchResult
 
 # A flow's top level, without parsing YAML for every .yaml file pytest walks past.
 VERSION_LINE = re.compile(r"^version:[ \t]*[\"']?1[\"']?[ \t]*(#.*)?$", re.MULTILINE)

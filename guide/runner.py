@@ -21,7 +21,7 @@ from . import masking, overlay
 from .files import private_folder, publish_private
 from .engine import Drift, Engine, Performer, Stop
 from .loader import LoadedFlow
-from .report import BranchResult, DriftReport
+from .reports import BranchResult, DriftReport, Walked
 from .routing import FixtureRouter, summarise
 from .secrets import Values, redact_zip
 from .session import Session
@@ -127,6 +127,9 @@ def run_branch(loaded: LoadedFlow, branch: str, make_context: ContextMaker, spec
     finally:
         run.result.seconds = time.perf_counter() - started
         run.result.steps = engine.steps
+        run.result.flow_title = loaded.flow.title
+        run.result.walked = [Walked(step.id, loaded.where(path), values.mask(step.instruction), simulated)
+                             for step, path, simulated in engine.walked]
         if artifacts is not None and not traced:
             context.tracing.stop()
         if before_close is not None:

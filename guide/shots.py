@@ -30,7 +30,7 @@ from .engine import StepContext
 from .loader import LoadedFlow
 from .model import Option
 from .numbering import Number, number_steps
-from .report import BranchResult, artifacts_folder
+from .reports import BranchResult, artifacts_folder
 from .runner import CHECK, SHOTS, context_maker, run_branch
 from .secrets import Values
 from .tree import Branch, Path_, branches, walk

@@ -1,0 +1,39 @@
+"""What a run prints: drift reports, warnings, explanations, the summary table."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from .results import BranchResult
+
+
+def summary_table(results: list[BranchResult]) -> Table:
+    table = Table(title="guide check", title_justify="left")
+    for column in ("flow", "branch", "steps", "result", "time"):
+        table.add_column(column, justify="right" if column in ("steps", "time") else "left")
+    for result in results:
+        verdict = f"[red]drift[/] at {result.drift.step_id}" if result.drift else "[green]ok[/]"
+        table.add_row(result.flow_id, result.branch, str(result.steps), verdict, f"{result.seconds:.2f} s")
+    return table
+
+
+def print_results(console: Console, results: list[BranchResult]) -> None:
+    told: set[str] = set()  # branches share steps: say each explanation once
+    for result in results:
+        if result.drift:
+            console.print(f"\n[bold red]✗ {result.flow_id} › {result.branch}[/]", highlight=False)
+            console.print(result.drift.text(), markup=False, highlight=False)
+        for warning in result.warnings:
+            console.print(f"[yellow]! {result.flow_id} › {result.branch}: {warning}[/]", highlight=False)
+        for note in result.notes:
+            if note not in told:
+                told.add(note)
+                console.print(f"[dim]i {note}[/]", highlight=False)
+    console.print()
+    console.print(summary_table(results))
+    failed = sum(not r.passed for r in results)
+    if failed:
+        console.print(f"[bold red]{failed} of {len(results)} branches drifted from the guide.[/]")
+    else:
+        console.print(f"[bold green]All {len(results)} branches match the pages.[/]")
