@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from playwright.sync_api import Browser, Playwright
 
@@ -86,13 +87,25 @@ def launch_args(offline: bool) -> list[str]:
     return QUIET_ARGS + (OFFLINE_ARGS if offline else [])
 
 
+_MARKERS: WeakKeyDictionary[Browser, str] = WeakKeyDictionary()
+
+
+def marker_of(browser: Browser | None) -> str | None:
+    """The switch a browser guide launched carries (guide.watchdog finds its processes by it)."""
+    return _MARKERS.get(browser) if browser is not None else None
+
+
 def launch(playwright: Playwright, choice: BrowserChoice, headless: bool = True, offline: bool = True) -> Browser:
     """A Chromium for guide: offline (the default) for everything that uses the fixtures."""
     from .matching import register
+    from .watchdog import new_marker
 
     register(playwright)  # the guide's words are matched by its own selector engine
-    return playwright.chromium.launch(executable_path=choice.executable, headless=headless,
-                                      args=launch_args(offline))
+    marker = new_marker()
+    browser = playwright.chromium.launch(executable_path=choice.executable, headless=headless,
+                                         args=[*launch_args(offline), marker])
+    _MARKERS[browser] = marker
+    return browser
 
 
 def install_browser(echo: Callable[[str], object] = print) -> bool:

@@ -18,7 +18,8 @@ from .loader import LoadedFlow
 from .reports import BranchResult, artifacts_folder
 from .runner import CHECK, ContextMaker, context_maker, run_branch
 from .secrets import Values
-from .tree import Branch, branches
+from .tree import Branch, branches, walk
+from .watchdog import branch_bound
 
 
 @dataclass
@@ -33,10 +34,12 @@ class CheckOptions:
 def check_branch(make_context: ContextMaker, loaded: LoadedFlow, branch: Branch, options: CheckOptions,
                  artifacts: Path | None = None,
                  before_close: Callable[[BrowserContext], None] | None = None) -> BranchResult:
-    """Replay one branch with the autopilot in a fresh routed context."""
+    """Replay one branch with the autopilot in a fresh routed context, within its bound."""
+    steps = len(list(walk(loaded.flow.steps, dict(branch.answers))))
     run = run_branch(loaded, branch.name, make_context, CHECK, options.fixtures,
                      lambda session: AutoPilot(dict(branch.answers), options.timeout_ms, explain=options.explain),
-                     Values.for_fixtures(loaded.flow), artifacts=artifacts, before_close=before_close)
+                     Values.for_fixtures(loaded.flow), artifacts=artifacts, before_close=before_close,
+                     deadline_s=branch_bound(steps, options.timeout_ms / 1000))
     run.result.notes += run.performer.explained
     return run.result
 

@@ -142,6 +142,7 @@ class Engine:
     start_url: str | None = None  # another address for the start page (a staging site)
     steps: int = 0  # steps shown so far (simulated ones included)
     walked: list[tuple[Step, Path_, bool]] = field(default_factory=list)  # (step, path, simulated), in order
+    current: tuple[Step, Path_] | None = None  # the step under way (where a crash is reported)
 
     @property
     def flow(self) -> Flow:
@@ -192,6 +193,7 @@ class Engine:
     def execute(self, ctx: StepContext) -> None:
         """One step: open, locate, show, perform (or simulate), verify the landing."""
         step = ctx.step
+        self.current = (step, ctx.path)
         if step.open:
             self._open(step.open, ctx.path + ("open",), step)
         if step.value is not None:

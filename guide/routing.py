@@ -31,6 +31,7 @@ LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
 HOST = re.compile(rf"^(?=.{{1,253}}$){LABEL}(?:\.{LABEL})*$")
 MAX_SEGMENT_BYTES = 255  # a longer file name cannot exist on the usual file systems
 MAX_PATH_BYTES = 2048
+MAX_FILE_BYTES = 20_000_000  # a page or resource larger than this is a broken fixture, not a page
 # What a page may ask the browser to contact on its own (the browser refuses: offline).
 DECLARED = {"preconnect", "dns-prefetch", "prefetch", "prerender"}
 # What Playwright cannot route — WebRTC peers and shared workers' own requests — is reported
@@ -149,6 +150,11 @@ class FixtureRouter:
             return
         if file is None:
             self._refuse(route, Blocked(what))
+            return
+        size = file.stat().st_size
+        if size > MAX_FILE_BYTES:
+            self._refuse(route, Blocked(what, f"refused: the file is {size // 1_000_000} MB, more than "
+                                              f"{MAX_FILE_BYTES // 1_000_000} MB"))
             return
         self.served.append(file)
         body = file.read_bytes()

@@ -16,6 +16,7 @@ from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Browser, BrowserContext
+from playwright.sync_api import Error as PlaywrightError
 
 from . import masking, overlay
 from .files import private_folder, publish_private
@@ -24,7 +25,9 @@ from .loader import LoadedFlow
 from .reports import BranchResult, DriftReport, Walked
 from .routing import FixtureRouter, summarise
 from .secrets import Values, redact_zip
-from .session import Session
+from .browser import marker_of
+from .session import Session, first_line
+from .watchdog import watching
 
 VIEWPORT = {"width": 1280, "height": 720}
 TIMEZONE = "Europe/Paris"
@@ -93,12 +96,15 @@ class Run(Generic[P]):
 def run_branch(loaded: LoadedFlow, branch: str, make_context: ContextMaker, spec: ContextSpec,
                fixtures: Path | None, make_performer: Callable[[Session], P], values: Values, *,
                start_url: str | None = None, artifacts: Path | None = None,
-               close_furniture: bool = True, before_close: Callable[[BrowserContext], None] | None = None) -> Run[P]:
+               close_furniture: bool = True, before_close: Callable[[BrowserContext], None] | None = None,
+               deadline_s: float | None = None) -> Run[P]:
     """Walk one branch in a fresh context; on drift, describe it (and keep artifacts).
 
     `close_furniture`: close the flow's banners and notices whenever they get in the way (not
     in live mode, where the person is asked to). `before_close`: a last look at the context
-    (the pytest plugin masks secrets before pytest-playwright's screenshot).
+    (the pytest plugin masks secrets before pytest-playwright's screenshot). `deadline_s`:
+    the most the branch may take (guide.watchdog); past it, its pages are ended and the branch
+    is reported as a page that no longer responds.
     """
     context = make_context()
     router = prepare(context, spec, fixtures)
@@ -115,13 +121,17 @@ def run_branch(loaded: LoadedFlow, branch: str, make_context: ContextMaker, spec
     started = time.perf_counter()
     traced = False
     try:
-        run.answers = engine.run()
+        with watching(deadline_s, marker_of(context.browser)) as watch:
+            try:
+                run.answers = engine.run()
+            except PlaywrightError as error:  # the page crashed, hung (ended by the watchdog) or flooded
+                raise unresponsive(engine, error, watch is not None and watch.expired, deadline_s) from None
     except Stop:
         run.stopped = True
     except Drift as drift:
         run.drift = drift
         run.result.drift = DriftReport.from_drift(drift, values)
-        if artifacts is not None:
+        if artifacts is not None and drift.problem not in GONE:
             keep_artifacts(run.result.drift, session, performer, artifacts, values)
             traced = True
     finally:
@@ -130,16 +140,42 @@ def run_branch(loaded: LoadedFlow, branch: str, make_context: ContextMaker, spec
         run.result.flow_title = loaded.flow.title
         run.result.walked = [Walked(step.id, loaded.where(path), values.mask(step.instruction), simulated)
                              for step, path, simulated in engine.walked]
-        if artifacts is not None and not traced:
-            context.tracing.stop()
-        if before_close is not None:
-            before_close(context)
-        context.close()
+        _close(context, artifacts is not None and not traced, before_close)
     if router is not None:
         run.result.warnings += [values.mask(line) for line in summarise(router.blocked)]
         run.result.blocked = [values.mask(str(item)) for item in router.blocked]
     run.result.warnings += [f"page script error: {values.mask(e)}" for e in page_errors]
     return run
+
+
+GONE = ("page not responding", "page crashed")
+
+
+def unresponsive(engine: Engine, error: PlaywrightError, expired: bool, deadline_s: float | None) -> Drift:
+    """A page that stopped answering, as a drift of the step under way."""
+    step, path = engine.current or (engine.flow.steps[0], ("steps", 0))
+    where = engine.loaded.where(path)
+    if expired:
+        return Drift(where, step, "page not responding",
+                     "the page answering within the branch's bound", f"la page ne répond plus: nothing came back "
+                     f"in {deadline_s:.0f} s (a script that never ends, or a flood of windows)",
+                     "open the page in a browser: a script may loop; if the page is slow but fine, raise --timeout",
+                     engine.session.url)
+    return Drift(where, step, "page crashed", "the page to keep running", f"la page a cessé de fonctionner: "
+                 f"{first_line(error)}", "open the page in a browser: it may exhaust memory or crash the "
+                 "renderer; a check cannot go on without it", engine.session.url)
+
+
+def _close(context: BrowserContext, stop_tracing: bool, before_close: Callable[[BrowserContext], None] | None) -> None:
+    """Close the context; after a crash it may be half gone: that is no new error."""
+    try:
+        if stop_tracing:
+            context.tracing.stop()
+        if before_close is not None:
+            before_close(context)
+        context.close()
+    except PlaywrightError:
+        pass
 
 
 def keep_artifacts(drift: DriftReport, session: Session, performer: Performer, folder: Path, values: Values) -> None:

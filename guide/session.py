@@ -163,7 +163,9 @@ class Session:
             return locate.find(self.page, target, timeout_ms, must_be_enabled=enabled)
         except locate.LocateError:
             raise
-        except PlaywrightError as error:  # the tab navigated or closed while we looked
+        except PlaywrightError as error:  # the tab navigated while we looked (a crash is not that)
+            if "crash" in str(error).lower() or "closed" in str(error).lower():
+                raise
             raise locate.LocateError("page changed", locate.describe(target),
                                      f"the page changed while looking for it ({first_line(error)})",
                                      "a step before this one may lead to another page than the flow says") from None
