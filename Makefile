@@ -27,7 +27,7 @@ browser: setup
 # CHECK_ARGS: more `guide check` options, e.g. make check CHECK_ARGS="-j 2 --shard 1/3"
 check: browser
 	$(BIN)/guide lint
-	$(BIN)/guide check --junit guide-results/junit.xml $(CHECK_ARGS)
+	$(BIN)/guide check --junit guide-results/junit.xml --report guide-results $(CHECK_ARGS)
 
 # ruff (lint and format) and mypy (types), as `make test` runs them
 lint: setup
@@ -44,6 +44,7 @@ docs: browser
 	$(BIN)/guide shots flows --out docs/screenshots
 	$(BIN)/guide export flows --format md --out docs --images screenshots --index
 	$(BIN)/guide export flows --format html --out docs --images screenshots --link-images --index
+	$(BIN)/guide export flows --format pdf --out docs --images screenshots
 
 bench: browser
 	$(BIN)/python bench/bench_check.py

@@ -11,6 +11,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -150,9 +151,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from .check import CheckOptions
-    from .parallel import BrowserSource, WorkerCrash, plan, run_checks, shard
+    from .parallel import BrowserLost, BrowserSource, WorkerCrash, plan, run_checks, shard
+    from .reports import RunInfo
     from .reports.console import print_results
+    from .reports.html import write_html
     from .reports.junit import write_junit
+    from .reports.results import RESULTS_FILE
+    from .reports.results import save as save_results
+
+    started = time.monotonic()
 
     loaded = _flows(args.flows)
     options = CheckOptions(fixtures=args.fixtures, out=args.out, timeout_ms=args.timeout * 1000,
@@ -168,19 +175,31 @@ def cmd_check(args: argparse.Namespace) -> int:
         task = progress.add_task(f"checking {len(jobs)} branches", total=len(jobs))
         progress.refresh()
 
+        received: list[BranchResult] = []
+
         def advance(result: BranchResult) -> None:
+            received.append(result)
             progress.update(task, advance=1, description=f"checked {result.flow_id} › {result.branch}",
                             refresh=True)
 
+        failure = None
         try:
             results = run_checks(loaded, jobs, options, source, workers=args.jobs, on_result=advance)
-        except WorkerCrash as error:  # killed (out of memory…) or a bug: say so, without our stack
-            errors.print(f"guide: {error}", markup=False)
-            return BAD_INPUT
+        except (WorkerCrash, BrowserLost) as error:  # killed, out of memory, the browser gone: say so
+            results, failure = received, str(error)
+    # whatever happened, what was checked is reported
+    run = RunInfo(seconds=time.monotonic() - started, shard=f"{args.shard[0]}/{args.shard[1]}" if args.shard else None,
+                  lang=loaded[0].flow.lang if loaded else "fr")
     print_results(console, results)
     if args.junit:
         write_junit(args.junit, results)
         console.print(f"JUnit report: {args.junit}")
+    if args.report:
+        save_results(args.report / RESULTS_FILE, results, run)
+        console.print(f"HTML report: {write_html(args.report, results, run)}")
+    if failure is not None:
+        errors.print(f"guide: {failure}; {len(jobs) - len(results)} branch(es) not checked", markup=False)
+        return TOOL_FAILED
     return OK if all(r.passed for r in results) else DRIFT
 
 
@@ -224,7 +243,8 @@ def cmd_shots(args: argparse.Namespace) -> int:
         raise UsageError(f"--out {args.out}: not a folder")
     loaded = _flows(args.flows)
     options = ShotOptions(out=args.out, fixtures=args.fixtures, results=args.results, timeout_ms=args.timeout * 1000,
-                          check=args.check, tolerance=args.threshold, max_diff_pixels=args.max_diff_pixels)
+                          check=args.check, tolerance=args.threshold, max_diff_pixels=args.max_diff_pixels,
+                          force=args.force, prune=args.prune)
     with sync_playwright() as playwright:
         browser = launch(playwright, resolve_browser(args.browser_path, playwright))
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
@@ -242,7 +262,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.out.exists() and not args.out.is_dir():
         raise UsageError(f"--out {args.out}: not a folder")
     options = ExportOptions(out=args.out, format=args.format, images=args.images, link_images=args.link_images,
-                            index=args.index)
+                            index=args.index, browser_path=args.browser_path, force=args.force)
     print_export(console, export(_flows(args.flows), options), options)
     return OK
 
@@ -287,6 +307,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--fixtures", type=_existing_dir, default=Path("fixtures"), metavar="DIR",
                        help="fixture tree laid out as HOST/PATH (default: fixtures/)")
     check.add_argument("--junit", type=Path, metavar="FILE", help="write a JUnit XML report")
+    check.add_argument("--report", type=Path, metavar="DIR",
+                       help="write DIR/index.html (a report to open in a browser) and DIR/results.json "
+                            "(what `guide report merge` combines)")
     check.add_argument("--out", type=Path, default=Path("guide-results"), metavar="DIR",
                        help="screenshots and traces of drifting steps (default: guide-results/)")
     check.add_argument("--timeout", type=float, default=3.0, metavar="SECONDS",
@@ -334,16 +357,25 @@ def build_parser() -> argparse.ArgumentParser:
                        help="colour difference a pixel may show and still count as unchanged, 0–1 (default: 0)")
     shots.add_argument("--max-diff-pixels", type=_argument(_count), default=0, metavar="N",
                        help="pixels that may differ before a screenshot counts as changed (default: 0)")
+    shots.add_argument("--prune", action="store_true",
+                       help="remove the screenshots guide wrote for steps that no longer exist (default: list them)")
+    shots.add_argument("--force", action="store_true",
+                       help="also replace files guide did not write, or that were edited since (default: keep them)")
     shots.add_argument("--results", type=Path, default=Path("guide-results"), metavar="DIR",
                        help="screenshot and trace of a drifting step (default: guide-results/)")
     shots.add_argument("--timeout", type=float, default=3.0, metavar="SECONDS",
                        help="how long to wait for each element or page (default: 3)")
     browser_arg(shots)
 
-    export = verb("export", cmd_export, "regenerate the step-by-step guide (Markdown or HTML) from the flow")
+    from .export import FORMATS
+
+    export = verb("export", cmd_export, "regenerate the step-by-step guide (Markdown, HTML or PDF) from the flow")
     flows_arg(export)
-    export.add_argument("--format", choices=("md", "html"), default="md", help="output format (default: md)")
-    export.add_argument("--out", type=Path, required=True, metavar="DIR", help="where OUT/<flow-id>.md|html go")
+    export.add_argument("--format", choices=FORMATS, default="md", help="output format (default: md)")
+    export.add_argument("--out", type=Path, required=True, metavar="DIR", help="where OUT/<flow-id>.md|html|pdf go")
+    export.add_argument("--force", action="store_true",
+                        help="also replace files guide did not write, or that were edited since (default: keep them)")
+    browser_arg(export)
     export.add_argument("--images", type=Path, default=Path("screenshots"), metavar="DIR",
                         help="the screenshots' folder (guide shots --out), relative to --out (default: screenshots)")
     export.add_argument("--link-images", action="store_true",

@@ -1,4 +1,4 @@
-"""`guide export`: the step-by-step guide, regenerated from the flow, in Markdown or HTML.
+"""`guide export`: the step-by-step guide, regenerated from the flow, in Markdown, HTML or PDF.
 
 One walk over the flow (`Guide`) tells a writer (`MarkdownWriter`, `HtmlWriter`) what to
 write: title, who it is for, what you need, the rules to respect, numbered steps with their
@@ -8,30 +8,44 @@ are the screenshots' numbers (guide.numbering), so « étape 12 » is 12-….png
 
 Output depends on the flow and the screenshots only (no date, no absolute path): exporting
 twice gives the same files, and a file whose text did not change is not rewritten.
+
+The PDF is the HTML page printed by headless Chromium (offline) on A4 with « Page N / M » in
+the margin; guide/export/pdf.css keeps each step with its screenshot on one page. Chromium
+stamps the PDF with the time it printed it: that date is blanked out (same length, so the
+file stays valid), and whether a PDF changed is decided on what it shows (pages, text,
+images), not on its bytes, which also differ from one Chromium version to the next.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
+import io
 import os
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from string import Template
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
 from rich.console import Console
 
-from .files import write_atomic
+from .manifest import Manifest, digest
 from .loader import LoadedFlow
 from .model import Flow, Option, Step, Table
 from .numbering import Number, number_steps
 from .tree import Path_, walk
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, PdfMargins
+
 ASSETS = Path(__file__).with_name("export")
-FORMATS = ("md", "html")
+FORMATS = ("md", "html", "pdf")  # the one list of formats: the CLI's --format choices too
+INDEX_FILES = {"md": "README.md", "html": "index.html"}  # --index; a PDF needs none (the HTML one lists guides)
 MAX_HEADING = 6
 
 # Inline text: ("text", s) | ("strong", s) | ("em", s) | ("link", text, href)
@@ -103,6 +117,13 @@ class ExportOptions:
     images: Path = Path("screenshots")  # relative to out, where `guide shots --out` wrote
     link_images: bool = False  # HTML: refer to the screenshots instead of embedding them
     index: bool = False  # also write README.md / index.html listing the guides
+    browser_path: str | None = None  # PDF: the Chromium that prints (else found as guide finds one)
+    force: bool = False  # replace files guide did not write, or that were edited since
+
+    @property
+    def embeds_images(self) -> bool:
+        """The screenshots go inside the file: HTML unless told to link them, and PDF always."""
+        return self.format == "pdf" or (self.format == "html" and not self.link_images)
 
 
 @dataclass
@@ -153,7 +174,7 @@ class Guide:
         details = [d for d in (source.publisher, source.date) if d]
         if details:
             spans.append(text(" — " + ", ".join(details)))
-        return spans + [text(".")]
+        return [*spans, text(".")]
 
     def _rules(self) -> None:
         ruled = [v for v in self.flow.variables.values() if v.rules]
@@ -170,7 +191,7 @@ class Guide:
         w = self.writer
         w.begin_steps()
         for index, step in enumerate(steps):
-            here = path + (index,)
+            here = (*path, index)
             if not step.options:
                 self._step(step, here)
                 continue
@@ -186,7 +207,7 @@ class Guide:
                     w.paragraph(self._condition(option), "condition")
                 if option.note:
                     w.paragraph([text(option.note)], "note")
-                self._steps(option.steps, here + ("options", number, "steps"), level + 1)
+                self._steps(option.steps, (*here, "options", number, "steps"), level + 1)
             if index + 1 < len(steps):
                 w.heading(min(level, MAX_HEADING), "Ensuite, quelle que soit la méthode")
             w.begin_steps()
@@ -211,7 +232,8 @@ class Guide:
             w.paragraph([em("Exemple dans une messagerie de démonstration :")], "simulated")
             w.begin_steps()
             for number, sub in enumerate(step.simulate):
-                subshot = self.shots[path + ("simulate", number)]
+                subpath = (*path, "simulate", number)
+                subshot = self.shots[subpath]
                 w.begin_step(subshot.number.lstrip("0"), [text(sub.instruction)], sub=True)
                 self._figure(subshot)
                 w.end_step()
@@ -295,7 +317,7 @@ class Guide:
             return
         alt = f"Capture d'écran de l'étape {shot.number.lstrip('0')} : {flat(shot.step.instruction).strip()}"
         caption = f"Étape {shot.number.lstrip('0')}" + (" (exemple)" if shot.simulated else "")
-        if self.options.format == "html" and not self.options.link_images:
+        if self.options.embeds_images:
             src = "data:image/png;base64," + base64.b64encode(file.read_bytes()).decode("ascii")
         else:
             src = quote(Path(os.path.relpath(file, self.options.out)).as_posix())
@@ -398,9 +420,10 @@ class MarkdownWriter:
 class HtmlWriter:
     """One page, styled for screen and print, images embedded or linked."""
 
-    def __init__(self, lang: str = "fr") -> None:
+    def __init__(self, lang: str = "fr", styles: tuple[str, ...] = ("guide.css",)) -> None:
         self.parts: list[str] = []
         self.lang = lang
+        self.styles = styles  # stylesheets of guide/export/, in order
         self.page_title = ""
         self.open_lists = 0
 
@@ -467,8 +490,8 @@ class HtmlWriter:
 
     def render(self) -> str:
         page = Template((ASSETS / "page.html").read_text(encoding="utf-8"))
-        return page.substitute(lang=html.escape(self.lang), title=html.escape(self.page_title),
-                               css=(ASSETS / "guide.css").read_text(encoding="utf-8").strip(),
+        css = "\n".join((ASSETS / name).read_text(encoding="utf-8").strip() for name in self.styles)
+        return page.substitute(lang=html.escape(self.lang), title=html.escape(self.page_title), css=css,
                                body="\n".join(self.parts))
 
 
@@ -480,34 +503,159 @@ class Exported:
     file: Path
     changed: bool
     missing: list[Path] = field(default_factory=list)
+    kept: bool = False  # a file guide did not write (or edited since) was in the way: left as it is
 
 
 def render(loaded: LoadedFlow, options: ExportOptions) -> tuple[str, list[Path]]:
-    writer: Writer = HtmlWriter(loaded.flow.lang) if options.format == "html" else MarkdownWriter()
+    """The guide's text: Markdown, or the HTML page (the PDF's source, with its print style)."""
+    writer: Writer
+    if options.format == "md":
+        writer = MarkdownWriter()
+    else:
+        styles = ("guide.css", "pdf.css") if options.format == "pdf" else ("guide.css",)
+        writer = HtmlWriter(loaded.flow.lang, styles)
     guide = Guide(loaded, writer, options)
     return guide.write(), guide.missing
 
 
-def write_if_changed(file: Path, content: str) -> bool:
-    """Rewrite only when the text changed, so unchanged guides keep their date."""
-    if file.is_file() and file.read_text(encoding="utf-8") == content:
-        return False
-    write_atomic(file, content)
-    return True
+def publish(manifest: Manifest, file: Path, data: bytes, same: Callable[[bytes, bytes], bool],
+            force: bool) -> tuple[bool, bool]:
+    """Write `file` when what it shows changed, and only over a file guide wrote: (changed, kept).
+
+    An identical file is left alone (unchanged guides keep their date) and counted as guide's.
+    """
+    if file.is_file():
+        old = file.read_bytes()
+        try:
+            unchanged = same(old, data)
+        except Exception:  # noqa: BLE001 - an unreadable old file is simply different
+            unchanged = False
+        if unchanged:
+            if not manifest.owns(file):
+                manifest.files[manifest._key(file)] = digest(old)
+            return False, False
+        if not manifest.may_replace(file, force):
+            return False, True
+    manifest.write(file, data)
+    return True, False
 
 
-def export(loaded: list[LoadedFlow], options: ExportOptions) -> list[Exported]:
+def _same_text(old: bytes, new: bytes) -> bool:
+    return old == new
+
+
+def export(loaded: list[LoadedFlow], options: ExportOptions, browser: Browser | None = None) -> list[Exported]:
+    """Write each flow's guide (and the index); `browser` prints PDFs (else one is launched)."""
     if options.format not in FORMATS:
-        raise ValueError(f"unknown format {options.format!r}: use {' or '.join(FORMATS)}")
+        raise ValueError(f"unknown format {options.format!r}: use {', '.join(FORMATS)}")
     done = []
-    for item in loaded:
-        content, missing = render(item, options)
-        file = options.out / f"{item.flow.id}.{options.format}"
-        done.append(Exported(file, write_if_changed(file, content), missing))
-    if options.index:
-        file = options.out / ("README.md" if options.format == "md" else "index.html")
-        done.append(Exported(file, write_if_changed(file, index(loaded, options))))
+    manifest = Manifest.load(options.out)
+    with pdf_printer(options, browser) as to_pdf:
+        for item in loaded:
+            content, missing = render(item, options)
+            file = options.out / f"{item.flow.id}.{options.format}"
+            if options.format == "pdf":
+                changed, kept = publish(manifest, file, to_pdf(content, item.flow.title), _same_pdf, options.force)
+            else:
+                changed, kept = publish(manifest, file, content.encode("utf-8"), _same_text, options.force)
+            done.append(Exported(file, changed, missing, kept))
+    if options.index and options.format in INDEX_FILES:
+        file = options.out / INDEX_FILES[options.format]
+        changed, kept = publish(manifest, file, index(loaded, options).encode("utf-8"), _same_text, options.force)
+        done.append(Exported(file, changed, kept=kept))
+    manifest.save()
     return done
+
+
+# --- PDF -------------------------------------------------------------------------------------
+
+Printer = Callable[[str, str], bytes]  # (HTML page, title) -> PDF
+# The page's margins (pdf.css sets the same on @page: Chromium lets the style win); the page
+# numbers are drawn in the bottom one.
+PDF_MARGINS: PdfMargins = {"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"}
+PDF_HEADER = ('<div style="width:100%;margin:0 {left};font:8pt system-ui,sans-serif;color:#595959;'
+              'white-space:nowrap;overflow:hidden;text-overflow:ellipsis">{title}</div>')
+PDF_FOOTER = ('<div style="width:100%;text-align:center;font:9pt system-ui,sans-serif;color:#161616">'
+              'Page <span class="pageNumber"></span> / <span class="totalPages"></span></div>')
+# Chromium writes the time of printing; blanked with spaces of the same length, the offsets of
+# the PDF's cross-reference table stay right.
+PDF_DATES = re.compile(rb"/(?:CreationDate|ModDate) \(D:[0-9]{14}[^)]{0,8}\)")
+
+
+@contextmanager
+def pdf_printer(options: ExportOptions, browser: Browser | None) -> Iterator[Printer]:
+    """A function printing an HTML page to PDF: with `browser`, or a Chromium of guide's own."""
+    if options.format != "pdf":
+        yield _no_printer
+        return
+    if browser is not None:
+        yield lambda page, title: print_pdf(browser, page, title)
+        return
+    from playwright.sync_api import sync_playwright
+
+    from .browser import launch, resolve_browser
+
+    with sync_playwright() as playwright:
+        own = launch(playwright, resolve_browser(options.browser_path, playwright))  # offline
+        try:
+            yield lambda page, title: print_pdf(own, page, title)
+        finally:
+            own.close()
+
+
+def _no_printer(page: str, title: str) -> bytes:
+    raise RuntimeError("not exporting a PDF")
+
+
+def print_pdf(browser: Browser, page_html: str, title: str) -> bytes:
+    """Print the guide's HTML page (screenshots inside) on A4, with page numbers."""
+    context = browser.new_context(offline=True, java_script_enabled=False)  # the guide needs no script
+    try:
+        page = context.new_page()
+        page.set_content(page_html, wait_until="load")  # every screenshot decoded
+        page.evaluate("() => document.fonts.ready")
+        data = page.pdf(format="A4", print_background=True, display_header_footer=True,
+                        header_template=PDF_HEADER.format(left=PDF_MARGINS["left"], title=html.escape(title)),
+                        footer_template=PDF_FOOTER,
+                        margin=PDF_MARGINS, tagged=True, outline=True)
+    finally:
+        context.close()
+    return without_dates(data)
+
+
+def without_dates(pdf: bytes) -> bytes:
+    return PDF_DATES.sub(lambda found: b" " * len(found.group()), pdf)
+
+
+def pdf_signature(pdf: bytes) -> str:
+    """What a PDF shows: its pages' sizes and text and its images' pixels, as one hash."""
+    from pypdf import PdfReader  # only PDF exports pay for it
+
+    digest = hashlib.sha256()
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        digest.update(repr([float(v) for v in page.mediabox]).encode())
+        digest.update(page.extract_text().encode("utf-8", "surrogatepass"))
+        for pixels in _image_data(page.get("/Resources")):
+            digest.update(hashlib.sha256(pixels).digest())
+    return digest.hexdigest()
+
+
+def _image_data(resources: Any, depth: int = 0) -> Iterator[bytes]:
+    """The decoded bytes of every image a page draws (inside its forms too), in order."""
+    if resources is None or depth > 8:
+        return
+    objects = resources.get_object().get("/XObject")
+    for name in sorted(objects.get_object()) if objects is not None else []:
+        item = objects.get_object()[name].get_object()
+        if item.get("/Subtype") == "/Image":
+            yield item.get_data()
+        elif item.get("/Subtype") == "/Form":
+            yield from _image_data(item.get("/Resources"), depth + 1)
+
+
+def _same_pdf(old: bytes, new: bytes) -> bool:
+    """What a PDF shows is the same (not only a new print date or Chromium)."""
+    return pdf_signature(old) == pdf_signature(new)
 
 
 def index(loaded: list[LoadedFlow], options: ExportOptions) -> str:
@@ -516,7 +664,8 @@ def index(loaded: list[LoadedFlow], options: ExportOptions) -> str:
     writer.title("Guides pas à pas")
     writer.paragraph([text("Chaque guide est généré à partir de son parcours (dossier "), ("code", "flows/"),
                       text("), avec des captures d'écran vérifiées contre des copies hors ligne des pages.")])
-    writer.paragraph([text("Les captures d'écran sont rangées sous "), ("code", f"{options.images.as_posix()}/<parcours>/"),
+    writer.paragraph([text("Les captures d'écran sont rangées sous "),
+                      ("code", f"{options.images.as_posix()}/<parcours>/"),
                       text(" et nommées d'après l'étape : "), ("code", "NN-identifiant.png"),
                       text(", NN étant le numéro de l'étape dans le guide (07a, 07b… pour les étapes d'exemple).")])
     writer.bullets([[link(item.flow.title, quote(f"{item.flow.id}.{options.format}")),
@@ -529,8 +678,9 @@ def index(loaded: list[LoadedFlow], options: ExportOptions) -> str:
 def print_export(console: Console, done: list[Exported], options: ExportOptions) -> None:
     """Which files were written, and which screenshots the guides could not show."""
     for item in done:
-        state = "[green]wrote[/]    " if item.changed else "[dim]unchanged[/]"
-        console.print(f"  {state} {item.file}", highlight=False, soft_wrap=True)
+        state = "[green]wrote[/]    " if item.changed else "[magenta]kept[/]     " if item.kept else "[dim]unchanged[/]"
+        tail = "  (not written by guide, or edited since: left as it is; --force replaces it)" if item.kept else ""
+        console.print(f"  {state} {item.file}{tail}", highlight=False, soft_wrap=True)
     missing = [file for item in done for file in item.missing]
     if missing:
         images = options.out / options.images

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .files import write_atomic
+from .manifest import Manifest, digest
 from .pixels import compare, decode, encode
 from .shots import FlowShots, RunResult, ShotOptions
 
@@ -26,7 +27,7 @@ OWNED = re.compile(r"^\d{2,3}[a-z]*-[a-z0-9][a-z0-9-]*(\.diff)?\.png$")
 @dataclass
 class FileChange:
     file: Path
-    kind: str  # new | changed | removed
+    kind: str  # new | changed | removed | kept (not guide's: left as it was) | obsolete (kept: no --prune)
     pixels: int = 0  # differing pixels; -1 when the old file could not be read
     diff: Path | None = None
     diff_image: Image.Image | None = field(default=None, repr=False)
@@ -49,8 +50,12 @@ def diff_path(file: Path) -> Path:
     return file.with_name(file.stem + ".diff.png")
 
 
-def save(outcome: FlowShots, options: ShotOptions) -> Saved:
-    """Write new and changed screenshots, remove obsolete ones; with --check, only compare."""
+def save(outcome: FlowShots, options: ShotOptions, manifest: Manifest) -> Saved:
+    """Write new and changed screenshots; with --check, only compare (and write diff images).
+
+    Only files guide wrote (and nobody edited since) are replaced; obsolete ones are removed
+    with --prune only; a hand-made file in the way is kept and reported (--force replaces it).
+    """
     folder = options.out / outcome.flow_id
     saved = Saved(outcome.flow_id, folder)
     writes: list[tuple[Path, bytes]] = []
@@ -59,21 +64,27 @@ def save(outcome: FlowShots, options: ShotOptions) -> Saved:
         change = _compare_file(file, png, options)
         if change is None:
             saved.unchanged += 1
+            if not manifest.owns(file):  # the very pixels guide would write: guide's from now on
+                manifest.files[manifest._key(file)] = digest(file.read_bytes())
             continue
+        if change.kind == "changed" and not manifest.may_replace(file, options.force):
+            change.kind = "kept"
         saved.changes.append(change)
-        writes.append((file, png))
-    old = _owned(folder)
-    for file in old:
-        if not file.name.endswith(".diff.png") and file.name not in outcome.shots:
-            saved.changes.append(FileChange(file, "removed"))
+        if change.kind != "kept":
+            writes.append((file, png))
+    ours = manifest.owned_under(folder)
+    for file in ours:
+        if file.name not in outcome.shots:
+            saved.changes.append(FileChange(file, "removed" if options.prune else "obsolete"))
     if options.check:
-        _write_diffs(saved, old)
+        _write_diffs(saved, ours)
         return saved
     for file, png in writes:  # each file atomically; all of them only after the whole flow passed
-        write_atomic(file, png)
-    for file in old:
-        if file.name.endswith(".diff.png") or file.name not in outcome.shots:
-            file.unlink(missing_ok=True)
+        manifest.write(file, png)
+    for file in ours:
+        remove_diff(file)  # an earlier --check's diff image: the file is now right
+        if options.prune and file.name not in outcome.shots:
+            manifest.remove(file)
     return saved
 
 
@@ -92,24 +103,40 @@ def _compare_file(file: Path, png: bytes, options: ShotOptions) -> FileChange | 
     return FileChange(file, "changed", result.differing, diff_path(file), result.diff)
 
 
-def _write_diffs(saved: Saved, old: list[Path]) -> None:
-    """Diff images next to the changed files; earlier ones that no longer apply go."""
+def _write_diffs(saved: Saved, ours: list[Path]) -> None:
+    """Diff images next to the changed files; earlier ones that no longer apply go.
+
+    `NAME.diff.png` is not in the manifest (--check writes nothing else): guide knows its own by
+    the signature they carry, and replaces or removes no other.
+    """
     keep = set()
     for change in saved.changes:
-        if change.diff_image is not None and change.diff is not None:
-            write_atomic(change.diff, encode(change.diff_image))
-            keep.add(change.diff)
-    for file in old:
-        if file.name.endswith(".diff.png") and file not in keep:
-            file.unlink(missing_ok=True)
+        if change.diff_image is not None and change.diff is not None and change.kind == "changed":
+            if not change.diff.exists() or _diff_of_ours(change.diff):
+                write_atomic(change.diff, encode(change.diff_image, DIFF_SIGNATURE))
+                keep.add(change.diff)
+    for file in ours:
+        if diff_path(file) not in keep:
+            remove_diff(file)
 
 
-def _owned(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and OWNED.match(p.name))
+DIFF_SIGNATURE = {"Software": "guide shots --check"}
 
 
+def _diff_of_ours(file: Path) -> bool:
+    """A diff image guide wrote carries its signature (a PNG text chunk); nothing else is ours."""
+    try:
+        with Image.open(file) as image:
+            return image.info.get("Software") == DIFF_SIGNATURE["Software"]
+    except (OSError, UnidentifiedImageError):
+        return False
+
+
+def remove_diff(screenshot: Path) -> None:
+    """An earlier --check's diff image beside `screenshot`, if guide wrote it."""
+    diff = diff_path(screenshot)
+    if diff.is_file() and _diff_of_ours(diff):
+        diff.unlink()
 
 
 def print_run(console: Console, result: RunResult, options: ShotOptions) -> None:
@@ -132,12 +159,18 @@ def print_run(console: Console, result: RunResult, options: ShotOptions) -> None
 
 
 def _change_line(change: FileChange, options: ShotOptions) -> str:
-    colour = {"new": "green", "changed": "yellow", "removed": "red"}[change.kind]
+    colour = {"new": "green", "changed": "yellow", "removed": "red", "kept": "magenta", "obsolete": "red"}[change.kind]
     if options.check:
-        what = {"new": "missing", "changed": "differs", "removed": "obsolete"}[change.kind]
+        what = {"new": "missing", "changed": "differs", "removed": "obsolete", "kept": "differs",
+                "obsolete": "obsolete"}[change.kind]
     else:
-        what = {"new": "new", "changed": "changed", "removed": "removed"}[change.kind]
+        what = {"new": "new", "changed": "changed", "removed": "removed", "kept": "kept",
+                "obsolete": "obsolete"}[change.kind]
     line = f"  [{colour}]{what:8}[/] {change.file}"
+    if change.kind == "kept" and not options.check:
+        line += "  (not written by guide, or edited since: left as it is; --force replaces it)"
+    if change.kind == "obsolete" and not options.check:
+        line += "  (no step uses it any more: --prune removes it)"
     if change.pixels > 0:
         line += f"  ({change.pixels} pixels)"
     if change.diff:
@@ -165,6 +198,9 @@ def _table(result: RunResult, options: ShotOptions) -> Table:
 def _verdict(result: RunResult, options: ShotOptions) -> str:
     counts = (f"{result.total('new')} new, {result.total('changed')} changed, "
               f"{result.total('unchanged')} unchanged, {result.total('removed')} removed")
+    for kind in ("kept", "obsolete"):
+        if result.total(kind):
+            counts += f", {result.total(kind)} {kind}"
     drifted = sum(1 for f in result.flows if f.drift)
     if drifted:
         return f"[bold red]{drifted} flow(s) drifted from the guide; their screenshots were left as they were.[/] ({counts})"

@@ -11,7 +11,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageChops, ImageDraw
+from PIL import Image, ImageChops, ImageDraw, PngImagePlugin
 
 
 @dataclass
@@ -26,9 +26,13 @@ def decode(data: bytes | Path) -> Image.Image:
         return image.convert("RGBA")
 
 
-def encode(image: Image.Image) -> bytes:
+def encode(image: Image.Image, text: dict[str, str] | None = None) -> bytes:
+    """PNG bytes; `text` goes into tEXt chunks (a signature)."""
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
+    info = PngImagePlugin.PngInfo()
+    for key, value in (text or {}).items():
+        info.add_text(key, value)
+    image.save(buffer, format="PNG", pnginfo=info)
     return buffer.getvalue()
 
 

@@ -34,6 +34,7 @@ from .reports import BranchResult, artifacts_folder
 from .runner import CHECK, SHOTS, context_maker, run_branch
 from .secrets import Values
 from .tree import Branch, Path_, branches, walk
+from .watchdog import branch_bound
 
 @dataclass
 class Camera(AutoPilot):
@@ -120,6 +121,8 @@ class ShotOptions:
     tolerance: float = 0.0  # per-pixel colour distance ignored, 0–1
     max_diff_pixels: int = 0  # pixels allowed to differ before a file counts as changed
     artifacts: bool = True
+    force: bool = False  # replace files guide did not write (or that were edited since)
+    prune: bool = False  # remove the screenshots of steps that no longer exist
 
 
 @dataclass
@@ -152,7 +155,8 @@ def shoot_flow(browser: Browser, loaded: LoadedFlow, options: ShotOptions,
         if all(camera.numbers[p].file_name in camera.taken for p in paths):
             continue  # nothing new to see in this branch
         result = run_branch(loaded, branch.name, make_context, SHOTS, options.fixtures,
-                            lambda session: camera.start(branch), values).result
+                            lambda session: camera.start(branch), values,
+                            deadline_s=branch_bound(len(paths), options.timeout_ms / 1000)).result
         outcome.warnings += result.warnings
         if result.drift:
             outcome.drift = _with_artifacts(browser, loaded, branch, result, options)
@@ -205,13 +209,17 @@ def run(browser: Browser, loaded: list[LoadedFlow], options: ShotOptions,
         on_flow: Callable[[FlowShots], None] | None = None) -> RunResult:
     """Shoot every flow; save (or compare) each flow that went through without drift."""
     from .gallery import save
+    from .manifest import Manifest
 
     result = RunResult()
+    manifest = Manifest.load(options.out)
     for item in loaded:
         outcome = shoot_flow(browser, item, options)
         result.flows.append(outcome)
         if not outcome.drift:
-            result.saved.append(save(outcome, options))
+            result.saved.append(save(outcome, options, manifest))
         if on_flow:
             on_flow(outcome)
+    if result.saved:
+        manifest.save()
     return result

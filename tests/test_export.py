@@ -160,6 +160,153 @@ def test_cli_export_exit_codes(docs, tmp_path, capsys):
     assert "16 screenshot(s) not found" in capsys.readouterr().out
     (tmp_path / "file").write_text("x", encoding="utf-8")
     assert cli(["export", str(DOUANE), "--out", str(tmp_path / "file")]) == 2
-    assert cli(["export", str(DOUANE), "--out", str(out), "--format", "pdf"]) == 2
+    assert cli(["export", str(DOUANE), "--out", str(out), "--format", "docx"]) == 2
     assert cli(["export", str(tmp_path / "nope.yaml"), "--out", str(out)]) == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+# --- PDF: the HTML guide printed by Chromium --------------------------------------------------
+# (imports are local: this part was appended to the module as it was)
+
+A4_POINTS = (595.28, 841.89)  # Chromium rounds the page to whole CSS pixels: within a point
+
+
+def squeeze(text: str) -> str:
+    """Text compared without its layout: NFKC folds the ligatures the text layer uses (« ﬁ »),
+    and every whitespace goes, so a line wrapped anywhere (after « mot-de-passe- » too) or
+    a space that became non-breaking still matches."""
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def export_pdf(browser, out: Path, **options):
+    return export(load_flows([str(FLOWS)]), ExportOptions(out=out, format="pdf", **options), browser)
+
+
+def read_pdf(file: Path):
+    from pypdf import PdfReader
+
+    return PdfReader(file)
+
+
+def images_of(page) -> list[tuple[int, int]]:
+    """The pixel size of every image a page draws, as stored in the PDF."""
+    objects = page["/Resources"].get("/XObject") or {}
+    found = [objects[name].get_object() for name in sorted(objects)]
+    return [(int(o["/Width"]), int(o["/Height"])) for o in found if o["/Subtype"] == "/Image"]
+
+
+@pytest.fixture(scope="module")
+def pdfs(pilot, docs, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("pdf")
+    shutil.copytree(docs / "screenshots", out / "screenshots")
+    done = pilot.run(export_pdf, out)
+    assert [item.file.name for item in done] == ["dgfip-mot-de-passe-xt.pdf", "douane-mot-de-passe-portailpro.pdf"]
+    assert all(item.changed and not item.missing for item in done)
+    return out
+
+
+@pytest.mark.parametrize("flow", [DOUANE, DGFIP], ids=["douane", "dgfip"])
+def test_pdf_has_every_instruction_in_order_each_beside_its_screenshot(pdfs, flow):
+    loaded = load_flow(flow)
+    reader = read_pdf(pdfs / f"{loaded.flow.id}.pdf")
+    pages = [page.extract_text() for page in reader.pages]
+    squeezed = [squeeze(text) for text in pages]
+    # every instruction, in document order (simulated steps included), each whole on one page
+    page_of: dict[str, int] = {}
+    where = (0, 0)  # (page, offset): the search goes on from the previous instruction
+    for node in walk(loaded.flow.steps):
+        wanted = squeeze(node.step.instruction)
+        for number in range(where[0], len(pages)):
+            found = squeezed[number].find(wanted, where[1] if number == where[0] else 0)
+            if found >= 0:
+                where = (number, found + len(wanted))
+                page_of[node.path] = number
+                break
+        else:
+            raise AssertionError(f"step {node.step.id!r}: instruction missing, out of order or cut across pages")
+    # every screenshot's caption is on the page of its step's instruction: no step split
+    shots = number_steps(loaded.flow)
+    for path, shot in shots.items():
+        caption = f"Étape {shot.number.lstrip('0')}" + (" (exemple)" if shot.simulated else "")
+        on = [n for n, text in enumerate(pages) if caption in (line.strip() for line in text.splitlines())]
+        assert on == [page_of[path]], f"{caption}: on page(s) {on}, its instruction on {page_of[path]}"
+    # A4 pages numbered « Page N / M », the guide's title in the margin
+    total = len(reader.pages)
+    for number, (page, text) in enumerate(zip(reader.pages, pages, strict=True), 1):
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert abs(width - A4_POINTS[0]) < 1.5 and abs(height - A4_POINTS[1]) < 1.5, (width, height)
+        assert f"Page {number} / {total}" in text
+        assert squeeze(loaded.flow.title) in squeeze(text)
+    # the screenshots keep all their pixels: the PDF holds each PNG at its own size
+    from PIL import Image
+
+    stored = [size for page in reader.pages for size in images_of(page)]
+    pngs = sorted((pdfs / "screenshots" / loaded.flow.id).glob("*.png"))
+    assert len(stored) == len(shots) == len(pngs)
+    assert sorted(stored) == sorted(Image.open(png).size for png in pngs)
+    assert reader.metadata.title == loaded.flow.title
+
+
+def test_pdf_is_stable_and_rewritten_only_when_what_it_shows_changes(pilot, pdfs, tmp_path):
+    import os
+    import stat
+    import threading
+
+    from guide.files import umask
+
+    out = tmp_path / "out"
+    shutil.copytree(pdfs, out)
+    file = out / "douane-mot-de-passe-portailpro.pdf"
+    before = file.read_bytes()
+    assert b"/CreationDate" not in before and b"/ModDate" not in before  # no print date: same bytes each time
+    assert stat.S_IMODE(file.stat().st_mode) == 0o666 & ~umask()  # published, like the HTML guide
+    # as the CLI does it: no browser given, export launches its own (in a thread of its own:
+    # Playwright's sync API allows one per thread)
+    done: list = []
+    worker = threading.Thread(target=lambda: done.extend(export_pdf(None, out)))
+    worker.start()
+    worker.join()
+    assert done and not any(item.changed for item in done)
+    assert file.read_bytes() == before
+    assert not [p for p in os.listdir(out) if p.endswith(".tmp")]
+    # one screenshot's pixels change: that guide is printed again, the other one is not
+    from PIL import Image
+
+    shot = out / "screenshots" / "douane-mot-de-passe-portailpro" / "05-reinitialiser.png"
+    image = Image.open(shot).convert("RGB")
+    image.putpixel((10, 10), (255, 0, 0))
+    image.save(shot)
+    again = {item.file.name: item.changed for item in pilot.run(export_pdf, out)}
+    assert again == {"dgfip-mot-de-passe-xt.pdf": False, "douane-mot-de-passe-portailpro.pdf": True}
+
+
+def test_pdf_print_style_keeps_steps_whole():
+    css = (ROOT / "guide" / "export" / "pdf.css").read_text(encoding="utf-8")
+    assert "break-inside: avoid" in css and "size: A4" in css
+    from guide.export import FORMATS, PDF_MARGINS
+
+    assert FORMATS == ("md", "html", "pdf")
+    margins = re.search(r"@page \{ size: A4; margin: (\S+) (\S+) (\S+); \}", css)
+    assert margins and margins.groups() == (PDF_MARGINS["top"], PDF_MARGINS["left"], PDF_MARGINS["bottom"])
+
+
+def test_a_hand_written_file_in_the_way_is_kept_until_force(tmp_path, capsys):
+    """`--index --out .` beside a hand-written README.md: it is kept, and said so."""
+    out = tmp_path / "docs"
+    out.mkdir()
+    readme = out / "README.md"
+    readme.write_text("# Notre documentation, écrite à la main\n", encoding="utf-8")
+    args = ["export", str(DOUANE), "--out", str(out), "--index"]
+    assert cli(args) == 0
+    assert readme.read_text(encoding="utf-8") == "# Notre documentation, écrite à la main\n"
+    assert "kept" in capsys.readouterr().out
+    guide_file = out / "douane-mot-de-passe-portailpro.md"
+    guide_file.write_text(guide_file.read_text(encoding="utf-8") + "\nUne note ajoutée à la main.\n",
+                          encoding="utf-8")
+    assert cli(args) == 0  # the edited guide is kept too…
+    assert guide_file.read_text(encoding="utf-8").endswith("Une note ajoutée à la main.\n")
+    assert cli([*args, "--force"]) == 0  # …until the writer asks
+    assert not guide_file.read_text(encoding="utf-8").endswith("Une note ajoutée à la main.\n")
+    assert readme.read_text(encoding="utf-8").startswith("# Guides pas à pas")

@@ -12,6 +12,7 @@ from PIL import Image
 
 from guide.loader import load_flow, load_flows
 from guide.gallery import OWNED
+from guide.manifest import NAME as MANIFEST
 from guide.numbering import number_steps
 from guide.pixels import compare
 from guide.shots import ShotOptions, run
@@ -138,7 +139,7 @@ def test_a_changed_label_changes_exactly_the_affected_screenshots(pilot, douane_
     assert "0 new, 3 changed, 13 unchanged, 0 removed" in capsys.readouterr().out
     after = snapshot(out)
     changed = {Path(k).name for k in after if after[k] != before.get(k)}
-    assert changed == ON_FORGOT_PAGE
+    assert changed == ON_FORGOT_PAGE | {MANIFEST}  # and the manifest records what guide now wrote
     assert set(after) == set(before)
 
 
@@ -332,7 +333,8 @@ def test_a_drift_report_and_its_artifacts_hold_no_secret(tmp_path, capsys):
     assert SECRET_MAIL.encode() not in written and SECRET_PASSWORD.encode() not in written
 
 
-def test_obsolete_screenshots_and_old_diffs_go_other_files_stay(tmp_path, capsys):
+def test_files_that_only_look_like_guides_stay(tmp_path, capsys):
+    """Named like a screenshot or a diff image, but not written by guide: never removed."""
     flow, fixtures = form_setup(tmp_path)
     folder = tmp_path / "screenshots" / "formulaire"
     folder.mkdir(parents=True)
@@ -340,12 +342,12 @@ def test_obsolete_screenshots_and_old_diffs_go_other_files_stay(tmp_path, capsys
     Image.new("RGB", (4, 4)).save(folder / "01-saisir-courriel.diff.png")
     (folder / "LISEZMOI.txt").write_text("à garder", encoding="utf-8")
     args = ["shots", str(flow), "--out", str(tmp_path / "screenshots"), "--fixtures", str(fixtures)]
-    assert cli([*args, "--check"]) == 1  # three missing, one obsolete
-    printed = capsys.readouterr().out
-    assert "obsolete" in printed and "missing" in printed
-    assert cli(args) == 0
-    assert sorted(p.name for p in folder.iterdir()) == ["01-saisir-courriel.png", "02-saisir-mot-de-passe.png",
-                                                         "03-valider.png", "LISEZMOI.txt"]
+    assert cli([*args, "--check"]) == 1  # three missing
+    assert "missing" in capsys.readouterr().out
+    assert cli([*args, "--prune"]) == 0
+    assert sorted(p.name for p in folder.iterdir()) == ["01-saisir-courriel.diff.png", "01-saisir-courriel.png",
+                                                         "02-saisir-mot-de-passe.png", "03-valider.png",
+                                                         "09-ancienne-etape.png", "LISEZMOI.txt"]
     assert cli([*args, "--check"]) == 0
 
 
@@ -357,3 +359,50 @@ def test_bad_input_exits_2_without_traceback(tmp_path, capsys):
     assert cli(["shots", str(flow), "--out", str(tmp_path), "--threshold", "3"]) == 2
     assert cli(["shots", str(flow)]) == 2  # --out is required
     assert "Traceback" not in capsys.readouterr().err
+
+
+# --- never touch what guide did not write --------------------------------------------------------
+
+
+def test_files_guide_did_not_write_are_never_replaced_or_removed(tmp_path, capsys):
+    flow, fixtures = form_setup(tmp_path)
+    out = tmp_path / "screenshots"
+    folder = out / "formulaire"
+    folder.mkdir(parents=True)
+    cover, annex = folder / "00-couverture.png", folder / "99-annexe.png"  # a writer's own pictures
+    for own in (cover, annex):
+        Image.new("RGB", (4, 4), "red").save(own)
+    mine = {own: own.read_bytes() for own in (cover, annex)}
+    args = ["shots", str(flow), "--out", str(out), "--fixtures", str(fixtures)]
+    assert cli(args) == 0
+    assert cli([*args, "--prune"]) == 0
+    assert {own: own.read_bytes() for own in (cover, annex)} == mine
+
+    # a screenshot edited by hand is kept (and said so) until --force
+    edited = folder / "01-saisir-courriel.png"
+    Image.new("RGB", (1280, 720), "white").save(edited)
+    capsys.readouterr()
+    assert cli(args) == 0
+    printed = capsys.readouterr().out
+    assert "kept" in printed and "01-saisir-courriel.png" in printed
+    with Image.open(edited) as image:
+        assert image.getpixel((640, 700)) == (255, 255, 255)
+    assert cli([*args, "--force"]) == 0
+    with Image.open(edited) as image:
+        assert image.getpixel((640, 700)) != (255, 255, 255)
+
+
+def test_screenshots_of_removed_steps_go_only_with_prune(tmp_path, capsys):
+    flow, fixtures = form_setup(tmp_path)
+    out = tmp_path / "screenshots"
+    args = ["shots", str(flow), "--out", str(out), "--fixtures", str(fixtures)]
+    assert cli(args) == 0
+    text = flow.read_text(encoding="utf-8")
+    flow.write_text(text[:text.index("  - id: valider")], encoding="utf-8")  # the last step is gone
+    capsys.readouterr()
+    assert cli(args) == 0
+    assert "obsolete" in capsys.readouterr().out
+    assert (out / "formulaire" / "03-valider.png").is_file()
+    assert cli([*args, "--prune"]) == 0
+    assert not (out / "formulaire" / "03-valider.png").exists()
+    assert "1 removed" in capsys.readouterr().out

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from ..secrets import Values
 
 FORMAT = 1  # the result file's format version
+RESULTS_FILE = "results.json"
 Status = Literal["passed", "drift", "flaky"]
 
 
