@@ -25,8 +25,8 @@ It refuses some safe patterns too (``(-[a-z]+)*``); rules are short, and can be 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import NamedTuple, NoReturn
 
 MAX_GROUP_DEPTH = 32  # groups inside groups; the parser recurses once per level
@@ -39,6 +39,7 @@ MAX_BETWEEN = 16  # fixed parts between quantifiers the backtracking check keeps
 Ranges = tuple[tuple[int, int], ...]  # sorted, disjoint, inclusive code point intervals
 TOP = 0x10FFFF
 SYNTAX = frozenset("^$\\.*+?()[]{}|")
+LITERALS = re.compile(r"[^$^\\*+?()\[\]{}|]+")  # characters and dots
 
 
 def _ranges(pairs: Iterable[tuple[int, int]]) -> Ranges:
@@ -49,6 +50,12 @@ def _ranges(pairs: Iterable[tuple[int, int]]) -> Ranges:
         else:
             merged.append([lo, hi])
     return tuple((lo, hi) for lo, hi in merged)
+
+
+def _union(sets: list[Ranges]) -> Ranges:
+    if len(sets) == 1:
+        return sets[0]
+    return _ranges(interval for ranges in sets for interval in ranges)
 
 
 def _chars(text: str) -> Ranges:
@@ -171,15 +178,16 @@ PROPERTY_VALUES = {"General_Category": GENERAL_CATEGORIES, "gc": GENERAL_CATEGOR
 
 
 class RegexError(ValueError):
-    """Why the page cannot use a pattern: what is wrong, where (0-based), and what to write."""
+    """Why the page cannot use a pattern: what is wrong, where (0-based), and what to write.
 
-    def __init__(self, problem: str, fix: str, offset: int):
-        self.problem, self.fix, self.offset = problem, fix, offset
+    `slow` tells a pattern the browser compiles but that could freeze the page."""
+
+    def __init__(self, problem: str, fix: str, offset: int, slow: bool = False):
+        self.problem, self.fix, self.offset, self.slow = problem, fix, offset, slow
         super().__init__(f"{problem} (character {offset + 1}): {fix}")
 
 
-@dataclass(frozen=True)
-class _Info:
+class _Info(NamedTuple):
     """What the backtracking check needs to know about a part of the pattern."""
 
     first: Ranges = NOTHING  # characters it can start with
@@ -191,6 +199,8 @@ class _Info:
     choices: int = 1  # most ways short quantifiers in a row inside it can share characters
     peeks: int = 0  # a lookaround: the `turns` of what it looks at (atomic: it is run, never re-entered)
     peek_chars: Ranges = NOTHING  # a lookaround: the characters it looks at
+    after: _Runs | None = None  # a group not repeated: the runs after it
+    anchor: bool = False  # ^: the match can only begin at the start of the value
 
 
 class _Run(NamedTuple):
@@ -210,8 +220,10 @@ class _Run(NamedTuple):
     def through(self, part: Ranges) -> _Run:
         """The run past a fixed part; past MAX_BETWEEN of them, more are not counted (which
         over-estimates, and keeps the check linear)."""
+        if not _overlap(part, self.chars):
+            return self._replace(chars=NOTHING)  # broken: no character of the run gets past
         if len(self.between) >= MAX_BETWEEN or part in self.between:
-            return self if _overlap(part, self.chars) else self._replace(chars=NOTHING)
+            return self
         return self._replace(between=self.between | {part})
 
 
@@ -226,7 +238,7 @@ def _one(ranges: Ranges) -> _Info:
 
 
 ASSERTION = _Info()
-START = _Info()  # ^: the match can only begin at the start of the value
+START = _Info(anchor=True)
 
 
 def check(pattern: str) -> None:
@@ -241,6 +253,8 @@ class _Parser:
         self.names: set[str] = set()
         self.name_refs: list[tuple[str, int]] = []
         self.number_refs: list[tuple[int, int]] = []
+        self.runs: _Runs = {}  # the runs before the term being read
+        self.closing = _closing_parentheses(text)
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -251,6 +265,9 @@ class _Parser:
     def fail(self, problem: str, fix: str, offset: int | None = None) -> NoReturn:
         raise RegexError(problem, fix, self.pos if offset is None else offset)
 
+    def slow(self, problem: str, fix: str, offset: int) -> NoReturn:
+        raise RegexError(problem, fix, offset, slow=True)
+
     def digits(self) -> str:
         start = self.pos
         while _digit(self.peek()):
@@ -260,7 +277,8 @@ class _Parser:
     # --- grammar ---------------------------------------------------------------------------
 
     def pattern(self) -> None:
-        self.disjunction(top=True)
+        # Unanchored, the page tries every position: that counts as one more unbounded quantifier.
+        self.disjunction({1: _Run(EVERYTHING, 1)})
         if self.pos < len(self.text):  # only a ')' stops a top-level disjunction
             self.fail("unmatched )", "remove it, or escape it as \\)")
         for name, at in self.name_refs:
@@ -271,39 +289,46 @@ class _Parser:
                 self.fail(f"\\{number} refers to group {number}, but the pattern has {self.groups}",
                           "number the groups from 1 in the order their ( opens", at)
 
-    def disjunction(self, top: bool = False) -> _Info:
-        branches = [self.alternative(top)]
+    def disjunction(self, runs: _Runs) -> _Info:
+        """Alternatives, each entered by the `runs` before them; the runs after them merged."""
+        branches = [self.alternative(runs)]
         while self.peek() == "|":
             self.pos += 1
-            branches.append(self.alternative(top))
+            branches.append(self.alternative(runs))
         if len(branches) == 1:
             return branches[0]
+        after: _Runs = {}
+        for branch in branches:
+            for count, run in (branch.after or {}).items():
+                _add(after, count, run)
         firsts = [b.first for b in branches]
-        return _Info(_ranges(r for b in branches for r in b.first), _ranges(r for b in branches for r in b.chars),
+        return _Info(_union(firsts), _union([b.chars for b in branches]),
                      any(b.nullable for b in branches), any(b.varies for b in branches),
                      any(b.ambiguous for b in branches) or _any_overlap(firsts),
-                     max(b.turns for b in branches), max(b.choices for b in branches))
+                     max(b.turns for b in branches), max(b.choices for b in branches), after=after)
 
-    def alternative(self, top: bool) -> _Info:
-        firsts: list[tuple[int, int]] = []
-        chars: list[tuple[int, int]] = []
+    def alternative(self, runs: _Runs) -> _Info:
+        firsts: list[Ranges] = []
+        chars: list[Ranges] = []
         nullable, varies, ambiguous = True, False, False
-        # Unanchored, the page tries every position: that counts as one more unbounded quantifier.
-        runs: _Runs = {1: _Run(EVERYTHING, 1)} if top else {}
         turns, choices = 0, 1
         while self.pos < len(self.text) and self.peek() not in "|)":
             start = self.pos
-            term = self.term()
+            self.runs = runs  # what a group met now is entered with
+            term = self.literals() or self.term()
             turns = max(turns, self.peek_turns(runs, term, start))
-            runs = {} if term is START else self.take_turns(runs, term, start)
+            # a group not repeated: its parts already took turns with ours
+            runs = term.after if term.after is not None else self.take_turns(runs, term, start)
             if nullable:
-                firsts.extend(term.first)
-            chars.extend(term.chars)
+                firsts.append(term.first)
+            chars.append(term.chars)
             nullable = nullable and term.nullable
             varies, ambiguous = varies or term.varies, ambiguous or term.ambiguous
-            turns = max([turns, term.turns, *runs])
-            choices = max([choices, term.choices] + [run.choices for run in runs.values()])
-        return _Info(_ranges(firsts), _ranges(chars), nullable, varies, ambiguous, turns, choices)
+            turns, choices = max(turns, term.turns), max(choices, term.choices)
+            for count, run in runs.items():
+                turns, choices = max(turns, count), max(choices, run.choices)
+        return _Info(_union(firsts) if firsts else NOTHING, _union(chars) if chars else NOTHING, nullable, varies,
+                     ambiguous, turns, choices, after=runs)
 
     def peek_turns(self, runs: _Runs, term: _Info, start: int) -> int:
         """A lookaround is run again each time the quantifiers before it try another way."""
@@ -316,13 +341,15 @@ class _Parser:
         return total
 
     def _too_many_turns(self, start: int) -> NoReturn:
-        self.fail(f"more than {MAX_TAKING_TURNS} unbounded quantifiers in a row can take the same characters, "
+        self.slow(f"more than {MAX_TAKING_TURNS} unbounded quantifiers in a row can take the same characters, "
                   "as in .*a.*a.*: the page would take very long to test a long value",
                   "anchor the pattern with ^, write [^a]*a rather than .*a, or split the rule", start)
 
     def take_turns(self, runs: _Runs, term: _Info, start: int) -> _Runs:
         """The runs after `term`: it extends those it shares characters with, and lets those
         through it can skip (an assertion, a*, a?)."""
+        if term.anchor:
+            return {}
         after: _Runs = {}
         quantified = term.turns > 0 or term.choices > 1
         for count, run in runs.items():
@@ -340,9 +367,23 @@ class _Parser:
         if max(after, default=0) > MAX_TAKING_TURNS:
             self._too_many_turns(start)
         if any(run.choices > MAX_CHOICES for run in after.values()):
-            self.fail("optional parts in a row that can take the same characters, as in a?a?a?a?…, "
+            self.slow("optional parts in a row that can take the same characters, as in a?a?a?a?…, "
                       "give the page too many ways to try", "write a count instead, as in a{0,4}", start)
         return after
+
+    def literals(self) -> _Info | None:
+        """Plain characters and dots in a row, none quantified, read at once as one fixed part
+        (which takes any of their characters: it over-estimates, and saves time on long ones)."""
+        match = LITERALS.match(self.text, self.pos)
+        if not match:
+            return None
+        end = match.end() - (match.end() < len(self.text) and self.text[match.end()] in "*+?{")
+        if end - self.pos < 2:
+            return None
+        text, self.pos = self.text[self.pos:end], end
+        chars = _ranges(list(_chars(text.replace(".", ""))) + (list(DOT) if "." in text else []))
+        first = DOT if text[0] == "." else _chars(text[0])
+        return _Info(first, chars, nullable=False)
 
     def term(self) -> _Info:
         start = self.pos
@@ -400,15 +441,15 @@ class _Parser:
             self.fail(f"nothing to repeat before {self.peek()}", "write one quantifier")
         self.quantifiers += 1
         if self.quantifiers > MAX_QUANTIFIERS:
-            self.fail(f"more than {MAX_QUANTIFIERS} quantifiers: the page could take very long to test it",
+            self.slow(f"more than {MAX_QUANTIFIERS} quantifiers: the page could take very long to test it",
                       "split the rule into several simpler rules", at)
         repeats, long = high is None or high > 1, high is None or high - low > SHORT
         if repeats and (atom.turns or (long and atom.varies)):
-            self.fail("a quantifier inside a repeated group can take exponential time in the page, "
+            self.slow("a quantifier inside a repeated group can take exponential time in the page, "
                       "as in (a+)+ or (.*)*", "repeat a group without a quantifier inside, "
                       "or split the rule into several rules", start)
         if repeats and atom.ambiguous:
-            self.fail("alternatives that can start with the same character, in a repeated group, "
+            self.slow("alternatives that can start with the same character, in a repeated group, "
                       "can take exponential time in the page, as in (a|a)*",
                       "make the alternatives start differently, or use a class such as [ab]", start)
         if long:
@@ -416,7 +457,7 @@ class _Parser:
         # A few repetitions of optional parts, as in (?:[ .-]?\d{2}){4}: count the ways.
         choices = _power(atom.choices, high or 1) * (1 + (high or low) - low)
         if choices > MAX_CHOICES:
-            self.fail("optional parts repeated this way give the page too many ways to try",
+            self.slow("optional parts repeated this way give the page too many ways to try",
                       "write the repetitions out, or split the rule", start)
         return _Info(atom.first, atom.chars, atom.nullable or low == 0, atom.varies or low != high,
                      atom.ambiguous, atom.turns, choices)
@@ -449,10 +490,10 @@ class _Parser:
         start = self.pos
         if self.peek(1) != "?":
             self.groups += 1
-            return self.group_body(start, start + 1)
+            return self.group_body(start, start + 1, threaded=True)
         kind = self.peek(2)
         if kind == ":":
-            return self.group_body(start, start + 3)
+            return self.group_body(start, start + 3, threaded=True)
         if kind == "<":
             self.pos += 3
             name = self.group_name(start)
@@ -460,22 +501,31 @@ class _Parser:
                 self.fail(f"two groups are named {name!r}", "give each group its own name", start)
             self.names.add(name)
             self.groups += 1
-            return self.group_body(start, self.pos)
+            return self.group_body(start, self.pos, threaded=True)
         problem, fix = _python_group(self.text[start:start + 4])
         self.fail(problem, fix, start)
 
-    def group_body(self, start: int, body: int) -> _Info:
-        """The disjunction between `body` and the ')' closing the group opened at `start`."""
+    def group_body(self, start: int, body: int, threaded: bool = False) -> _Info:
+        """The disjunction between `body` and the ')' closing the group opened at `start`.
+
+        A group that is not repeated is `threaded`: the runs before it go on through its parts.
+        A repeated one, or a lookaround, is weighed whole, from what it holds."""
         self.depth += 1
         if self.depth > MAX_GROUP_DEPTH:
-            self.fail(f"groups nested more than {MAX_GROUP_DEPTH} deep", "write the rule more simply", start)
+            self.slow(f"groups nested more than {MAX_GROUP_DEPTH} deep", "write the rule more simply", start)
+        incoming = self.runs if threaded and not self.repeated(start) else None
         self.pos = body
-        info = self.disjunction()
+        info = self.disjunction(incoming or {})
         if self.peek() != ")":
             self.fail("unclosed (", "close it with )", start)
         self.pos += 1
         self.depth -= 1
-        return info
+        return info if incoming is not None else info._replace(after=None)
+
+    def repeated(self, start: int) -> bool:
+        """Is the group opened at `start` followed by a quantifier (or unclosed)?"""
+        end = self.closing.get(start)
+        return end is None or self.text[end + 1:end + 2] in ("*", "+", "?", "{")
 
     def group_name(self, start: int) -> str:
         """Read `name>` after `(?<` or `\\k<`, leaving the position after '>'."""
@@ -642,6 +692,27 @@ def _add(runs: _Runs, count: int, run: _Run) -> None:
     known = runs.get(count)
     runs[count] = run if known is None else _Run(_ranges(known.chars + run.chars), max(known.choices, run.choices),
                                                  known.between & run.between)
+
+
+def _closing_parentheses(text: str) -> dict[int, int]:
+    """Where each '(' closes, skipping escapes and classes: one pass, to see quantified groups."""
+    closing: dict[int, int] = {}
+    opened: list[int] = []
+    i, in_class = 0, False
+    while i < len(text):
+        c = text[i]
+        if c == "\\":
+            i += 1
+        elif in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            opened.append(i)
+        elif c == ")" and opened:
+            closing[opened.pop()] = i
+        i += 1
+    return closing
 
 
 def _digit(c: str) -> bool:

@@ -20,8 +20,19 @@ from .model import Flow
 from .tree import Path_, walk
 
 MAX_BYTES = 1_000_000  # a flow is a few kilobytes; megabytes are a mistake or an attack
-MAX_NODES = 50_000  # bounds alias expansion ("billion laughs")
+MAX_NODES = 50_000  # values in a flow, written out or through aliases ("billion laughs")
+MAX_DEPTH = 64  # mappings and lists inside one another: a flow nests about 12 deep; reading recurses per level
+MAX_NUMBER_CHARS = 100  # a number's characters: reading a long one takes quadratic time (or fails past 4 300 digits)
 VARIABLE_REF = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+SURROGATE = re.compile("[\ud800-\udfff]")  # half of a UTF-16 pair: only a YAML escape such as "\ud800" makes one
+
+YAML_TAG = "tag:yaml.org,2002:"
+# The YAML core schema: the only tags a flow may write (plus "!", which means text).
+CORE_TAGS = {yaml.ScalarEvent: ("str", "int", "float", "bool", "null"),
+             yaml.SequenceStartEvent: ("seq",), yaml.MappingStartEvent: ("map",)}
+CORE_NAMES = frozenset(name for names in CORE_TAGS.values() for name in names)
+# The words each typed tag reads, for `!!int abc` and the like.
+TYPE_WORDS = {"int": "a whole number", "float": "a number", "bool": "true or false", "null": "null or ~"}
 
 KEY = "<key>"  # marks a key's position in the positions map
 
@@ -65,41 +76,144 @@ class LoadedFlow:
 # --- YAML with positions -------------------------------------------------------------------
 
 
+class _Refused(Exception):
+    """A problem found while composing: a message for the node at `mark` (not a syntax error)."""
+
+    def __init__(self, mark: Any, message: str):
+        super().__init__(message)
+        self.line, self.column, self.message = mark.line + 1, mark.column + 1, message
+
+
 class _Composer(yaml.SafeLoader):
-    """Safe loader used only to compose nodes; values are built by _build."""
+    """Safe loader used only to compose nodes; values are built by _Builder.
+
+    Composing recurses once per level and takes any tag: both are checked here, before the
+    nested node is read."""
+
+    depth = 0
+    nodes = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event = self.peek_event()
+        if not isinstance(event, yaml.AliasEvent):
+            _check_tag(self, event)
+        self.nodes += 1
+        if self.nodes > MAX_NODES:  # stop reading a file of tiny values early: each costs the parser
+            raise _Refused(event.start_mark, f"the flow holds more than {MAX_NODES} values: "
+                           "split it into several flows")
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _Refused(event.start_mark, f"nested more than {MAX_DEPTH} levels deep: a flow needs far "
+                               "fewer; check the indentation and the brackets")
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
-def _build(node: yaml.Node, path: Path_, out: dict[Path_, tuple[int, int]], budget: list[int], file: str) -> Any:
-    budget[0] -= 1
-    if budget[0] < 0:
-        mark = node.start_mark
-        raise FlowError([Problem(file, mark.line + 1, mark.column + 1,
-                                 f"the document expands to more than {MAX_NODES} nodes "
+def _check_tag(loader: yaml.SafeLoader, event: yaml.Event) -> None:
+    """Only the core schema's tags, on the kind of node they name, on values they can read."""
+    tag = getattr(event, "tag", None)
+    if tag in (None, "!"):
+        return
+    name = tag.removeprefix(YAML_TAG) if tag.startswith(YAML_TAG) else None
+    if name not in CORE_NAMES:
+        raise _Refused(event.start_mark, f"unknown tag {_tag(tag)}: a flow holds plain text, numbers, true/false, "
+                       "lists and mappings; remove the tag, or put the value in quotes")
+    if name not in CORE_TAGS.get(type(event), ()):
+        raise _Refused(event.start_mark, f"the tag {_tag(tag)} does not fit this value: remove it")
+    if name in TYPE_WORDS:
+        value = event.value  # type: ignore[attr-defined]
+        read_as = loader.resolve(yaml.ScalarNode, value, (True, False))
+        if read_as != tag and not (name == "float" and read_as == YAML_TAG + "int"):
+            raise _Refused(event.start_mark, f"{_shown(value)} is not {TYPE_WORDS[name]}: write one, "
+                           f"or remove {_tag(tag)}")
+
+
+def _tag(tag: str) -> str:
+    return "!!" + tag.removeprefix(YAML_TAG) if tag.startswith(YAML_TAG) else tag
+
+
+def _shown(value: str) -> str:
+    return repr(value if len(value) <= 60 else value[:60] + "…")
+
+
+class _Builder:
+    """Python values from composed nodes, recording where each one is."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.positions: dict[Path_, tuple[int, int]] = {}
+        self.budget = MAX_NODES
+        self.open: set[int] = set()  # the nodes being built: meeting one again is a recursive alias
+
+    def build(self, node: yaml.Node, path: Path_, record: bool = True) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise FlowError([_at(self.file, node, f"the document expands to more than {MAX_NODES} nodes "
                                  "(YAML aliases?): write the flow out without repeated aliases")])
-    out[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.MappingNode):
+        if record:
+            self.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.ScalarNode):
+            return _scalar(node, self.file)
+        if id(node) in self.open:
+            raise FlowError([_at(self.file, node, "this alias contains itself (a recursive alias): "
+                                 "write the values out")])
+        if len(path) >= MAX_DEPTH:  # aliases can nest deeper than the text
+            raise FlowError([_at(self.file, node, f"nested more than {MAX_DEPTH} levels deep through aliases: "
+                                 "write the values out")])
+        self.open.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self.mapping(node, path, record)
+            return [self.build(item, (*path, i), record) for i, item in enumerate(node.value)]
+        finally:
+            self.open.discard(id(node))
+
+    def mapping(self, node: yaml.MappingNode, path: Path_, record: bool) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                raise FlowError([_at(file, key_node, "merge keys (<<) are not supported: write the keys out")])
-            key = _build(key_node, path, {}, budget, file)
+            if key_node.tag == YAML_TAG + "merge":
+                raise FlowError([_at(self.file, key_node, "merge keys (<<) are not supported: write the keys out")])
+            key = self.build(key_node, path, record=False)
             if not isinstance(key, (str, int)):
-                raise FlowError([_at(file, key_node, "a key must be a plain word")])
+                raise FlowError([_at(self.file, key_node, "a key must be a plain word")])
             if key in result:
-                raise FlowError([_at(file, key_node, f"duplicate key {key!r}: keep one of them")])
+                raise FlowError([_at(self.file, key_node, f"duplicate key {key!r}: keep one of them")])
             # keys are recorded under KEY + path, values under path: an unknown key points at
             # the key, a wrong value at the value
-            out[(KEY,) + path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            result[key] = _build(value_node, path + (key,), out, budget, file)
+            if record:
+                key_path = (KEY, *path, key)
+                self.positions[key_path] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            result[key] = self.build(value_node, (*path, key), record)
         return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(item, path + (i,), out, budget, file) for i, item in enumerate(node.value)]
-    return _SCALARS.construct_object(node)
 
 
-# Builds scalars (str, int, bool, null…) with YAML's safe rules; holds no state between calls
-# that matters, as scalars reference nothing.
+# Builds typed scalars with YAML's safe rules, one method per tag; these hold no state.
 _SCALARS = yaml.constructor.SafeConstructor()
+_CONSTRUCT = {"null": _SCALARS.construct_yaml_null, "bool": _SCALARS.construct_yaml_bool,
+              "int": _SCALARS.construct_yaml_int, "float": _SCALARS.construct_yaml_float,
+              "timestamp": _SCALARS.construct_yaml_timestamp}
+
+
+def _scalar(node: yaml.ScalarNode, file: str) -> Any:
+    value: str = node.value
+    surrogate = SURROGATE.search(value)
+    if surrogate:
+        raise FlowError([_at(file, node, f"{_shown(value)} holds half a UTF-16 pair (\\u{ord(surrogate[0]):x}), "
+                             "which no page or file can hold: write the character itself, or escape it whole "
+                             "as \\U0001F600")])
+    name = node.tag.removeprefix(YAML_TAG)
+    if name not in _CONSTRUCT:  # text; also the `=` and `<<` words YAML 1.1 gives tags of their own
+        return value
+    if name in ("int", "float") and len(value) > MAX_NUMBER_CHARS:
+        raise FlowError([_at(file, node, f"a number {len(value)} characters long is a mistake: "
+                             f"write at most {MAX_NUMBER_CHARS}, or put text in quotes")])
+    try:
+        return _CONSTRUCT[name](node)
+    except (ValueError, KeyError, OverflowError) as error:  # 2022-13-45, 0b_, ._
+        raise FlowError([_at(file, node, f"{_shown(value)} reads as a YAML {name} but is not one ({error}): "
+                             "put it in quotes to keep it as text")]) from None
 
 
 def _at(file: str, node: yaml.Node, message: str) -> Problem:
@@ -109,7 +223,9 @@ def _at(file: str, node: yaml.Node, message: str) -> Problem:
 def read_yaml(text: str, file: str) -> tuple[Any, dict[Path_, tuple[int, int]]]:
     """Parse one YAML document, returning the data and the position of every node."""
     try:
-        nodes = list(yaml.compose_all(text, Loader=_Composer))
+        nodes = _first_documents(text)
+    except _Refused as error:
+        raise FlowError([Problem(file, error.line, error.column, error.message)]) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -118,15 +234,34 @@ def read_yaml(text: str, file: str) -> tuple[Any, dict[Path_, tuple[int, int]]]:
                    if opened and error.context and opened is not mark else "")
         raise FlowError([Problem(file, line, column, f"not valid YAML: {error.problem or error}{context}; "
                                  "check indentation, and quote text containing ': ' or '#'")]) from None
+    except yaml.reader.ReaderError as error:  # a control character: say where, not "position 28"
+        line, column = text.count("\n", 0, error.position) + 1, error.position - text.rfind("\n", 0, error.position)
+        code = error.character if isinstance(error.character, int) else 0
+        raise FlowError([Problem(file, line, column, f"not valid YAML: the control character U+{code:04X} "
+                                 "is not allowed: remove it")]) from None
     except yaml.YAMLError as error:
         raise FlowError([Problem(file, 1, 1, f"not valid YAML: {error}")]) from None
     if not nodes or nodes[0] is None:
         raise FlowError([Problem(file, 1, 1, "the file is empty: a flow starts with 'version: 1'")])
     if len(nodes) > 1:
         raise FlowError([Problem(file, 1, 1, "one flow per file: remove the '---' separated documents")])
-    positions: dict[Path_, tuple[int, int]] = {}
-    data = _build(nodes[0], (), positions, [MAX_NODES], file)
-    return data, positions
+    builder = _Builder(file)
+    data = builder.build(nodes[0], ())
+    return data, builder.positions
+
+
+def _first_documents(text: str) -> list[yaml.Node]:
+    """The first document, and the start of a second if there is one (never all of them)."""
+    loader = _Composer(text)
+    try:
+        nodes: list[yaml.Node] = []
+        while len(nodes) < 2 and loader.check_node():
+            node = loader.get_node()
+            if node is not None:
+                nodes.append(node)
+        return nodes
+    finally:
+        loader.dispose()
 
 
 # --- validation -----------------------------------------------------------------------------
@@ -190,9 +325,19 @@ def _explain(error: Mapping[str, Any]) -> str:
         return f"expected true or false, found {value!r}"
     if kind == "string_pattern_mismatch":
         return f"{value!r} does not fit: {message}"
+    if kind == "string_too_long":
+        return _too_long(error)
     if kind == "value_error":
         return message.removeprefix("Value error, ")
     return message
+
+
+def _too_long(error: Mapping[str, Any]) -> str:
+    value, limit, field = str(error["input"]), error["ctx"]["max_length"], error["loc"][-1]
+    if field in ("id", "[key]"):
+        return (f"{_shown(value)} is {len(value)} characters long: an id or a name is at most {limit} "
+                "(ids become file names); shorten it")
+    return f"this {field} is {len(value)} characters long, more than {limit}: shorten it"
 
 
 def _location(error: Mapping[str, Any]) -> Path_:
@@ -216,9 +361,9 @@ def _validate(data: Any, positions: dict[Path_, tuple[int, int]], file: str) -> 
             if (path, message) in seen:
                 continue
             seen.add((path, message))
-            key_path = (KEY,) + path
-            line, column = positions[key_path] if item["type"] == "extra_forbidden" and key_path in positions \
-                else _closest(positions, path)
+            key_path = (KEY, *path)
+            at_key = item["type"] == "extra_forbidden" or item["loc"][-1] == "[key]"
+            line, column = positions[key_path] if at_key and key_path in positions else _closest(positions, path)
             problems.append(Problem(file, line, column, message))
         raise FlowError(problems) from None
 
@@ -253,25 +398,26 @@ def _check_references(flow: Flow, positions: dict[Path_, tuple[int, int]], file:
         if node.simulated and (step.options or step.simulate or step.outside):
             problem(path, "a simulated step is a plain browser step: no question, outside or simulate in it")
         if step.id in seen:
-            line, _ = _closest(positions, seen[step.id] + ("id",))
-            problem(path + ("id",), f"duplicate step id {step.id!r} (first used on line {line}): give each step its own id")
+            line, _ = _closest(positions, (*seen[step.id], "id"))
+            problem((*path, "id"), f"duplicate step id {step.id!r} (first used on line {line}): "
+                    "give each step its own id")
         seen[step.id] = path
         for key in ("open", "lands"):
             if getattr(step, key):
-                known("page", getattr(step, key), flow.pages, path + (key,))
+                known("page", getattr(step, key), flow.pages, (*path, key))
         if step.table:
-            known("table", step.table, flow.tables, path + ("table",))
+            known("table", step.table, flow.tables, (*path, "table"))
         for key in ("value", "instruction", "text"):
             for name in VARIABLE_REF.findall(getattr(step, key) or ""):
-                known("variable", name, flow.variables, path + (key,))
+                known("variable", name, flow.variables, (*path, key))
         if step.options:
             ids = [o.id for o in step.options]
             for number, option_id in enumerate(ids):
                 if ids.count(option_id) > 1:
-                    problem(path + ("options", number, "id"), f"duplicate option id {option_id!r}")
+                    problem((*path, "options", number, "id"), f"duplicate option id {option_id!r}")
             for number, option in enumerate(step.options):
                 for question, answers in option.when.items():
-                    where = path + ("options", number, "when", question)
+                    where = (*path, "options", number, "when", question)
                     if question not in questions:
                         problem(where, f"'when' names {question!r}, which is not an earlier question")
                         continue
@@ -282,7 +428,8 @@ def _check_references(flow: Flow, positions: dict[Path_, tuple[int, int]], file:
         for key in ("column", "mailto_column"):
             index = getattr(table.pick, key, None) if table.pick else None
             if index is not None and index >= len(table.columns):
-                problem(("tables", name, "pick", key), f"column {index} does not exist (the table has {len(table.columns)})")
+                problem(("tables", name, "pick", key),
+                        f"column {index} does not exist (the table has {len(table.columns)})")
     if problems:
         raise FlowError(problems)
 
@@ -339,7 +486,8 @@ def load_flows(paths: Iterable[str | Path]) -> list[LoadedFlow]:
             continue
         if item.flow.id in ids:
             line, column = item.position(("id",))
-            problems.append(Problem(str(file), line, column, f"flow id {item.flow.id!r} is also used by {ids[item.flow.id]}"))
+            problems.append(Problem(str(file), line, column,
+                                    f"flow id {item.flow.id!r} is also used by {ids[item.flow.id]}"))
         ids[item.flow.id] = file
         loaded.append(item)
     if problems:

@@ -10,12 +10,22 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from . import css, jsregex
 from .actions import ACTIONS, NAMES
 
+MAX_ID_CHARS = 64  # ids and names (steps, options, pages…): they become file names, which stop at 255 bytes
+MAX_PATTERN_CHARS = 1000  # a rule's pattern: real ones are a few dozen characters
+MAX_CSS_CHARS = 1000  # a css: target: a selector longer than this is a mistake
+MAX_URL_WILDCARDS = 3  # `*` in a page's URL: each one multiplies the work of matching an address
+
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
-Slug = Annotated[str, Field(pattern=SLUG, description="lower-case letters, digits and dashes")]
+Slug = Annotated[str, Field(pattern=SLUG, max_length=MAX_ID_CHARS, description="lower-case letters, digits and dashes")]
+Name = Annotated[str, Field(max_length=MAX_ID_CHARS)]  # the name of a page, variable or table
+# http(s) and a host, no spaces or control characters; written for both Python and ECMA 262,
+# and without nested repetition (the host cannot take '/', '?' or '#').
+WEB_URL = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\u0000-\u0020\u007f/?#]+(?:[/?#][^\u0000-\u0020\u007f]*)?$"
 
 # WAI-ARIA roles a person can see and name; Playwright's get_by_role accepts them all.
 ROLES = (
@@ -41,6 +51,44 @@ SHORTHAND_KINDS = ("label", "text", "placeholder", "block")
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _shown(value: str) -> str:
+    """A value as a message quotes it: whole when short."""
+    return repr(value if len(value) <= 60 else value[:60] + "…")
+
+
+def check_web_url(url: str | None) -> str | None:
+    """Only web pages: a file:, javascript: or data: address would be opened (or linked) as is."""
+    if url is not None and not re.match(WEB_URL, url):
+        raise ValueError(f"{_shown(url)} is not a web address: write the page's full address, "
+                         "starting with https:// (or http://), without spaces")
+    return url
+
+
+def check_page_url(url: str) -> str:
+    check_web_url(url)
+    if url.count("*") > MAX_URL_WILDCARDS:
+        raise ValueError(f"{_shown(url)} has {url.count('*')} wildcards (*): use at most {MAX_URL_WILDCARDS}, "
+                         "and write the rest of the address out")
+    return url
+
+
+def check_js_pattern(pattern: str) -> str:
+    """Compiled in the page as new RegExp(pattern, 'u'), and run at every key the person types."""
+    try:
+        jsregex.check(pattern)
+    except jsregex.RegexError as error:
+        kind = "could freeze the page" if error.slow else "is not a JavaScript regular expression"
+        raise ValueError(f"pattern {_shown(pattern)} {kind}: {error}") from None
+    return pattern
+
+
+def check_css(selector: str | None) -> str | None:
+    problem = css.selector_problem(selector) if selector else None
+    if problem:
+        raise ValueError(problem)
+    return selector
 
 
 def parse_target_shorthand(value: object) -> object:
@@ -83,7 +131,8 @@ class Target(Strict):
     block: str | None = Field(None, description="a part of the page identified by its visible title (a landmark's "
                                                 "name, a legend, a heading or the block's own title text); "
                                                 "mostly used in `within:`")
-    css: str | None = Field(None, description="CSS selector: last resort, needs last_resort: true")
+    css: Annotated[str | None, Field(max_length=MAX_CSS_CHARS), AfterValidator(check_css)] = Field(
+        None, description="CSS selector: last resort, needs last_resort: true")
     testid: str | None = Field(None, description="data-testid: last resort, needs last_resort: true")
     within: TargetField | None = Field(
         None, description="a region the element must be inside, e.g. region \"Mon espace personnel\""
@@ -114,7 +163,8 @@ class Rule(Strict):
     """A rule the page enforces on a field; shown live as ✓ / ✗ beside it."""
 
     text: str = Field(description="the rule as the page words it, e.g. au moins 8 caractères")
-    pattern: str = Field(description="a JavaScript regular expression the value must match")
+    pattern: Annotated[str, Field(max_length=MAX_PATTERN_CHARS), AfterValidator(check_js_pattern)] = Field(
+        description="a JavaScript regular expression the value must match (with the u flag)")
 
 
 class Variable(Strict):
@@ -131,7 +181,9 @@ class Variable(Strict):
 class Page(Strict):
     """A page the flow visits, and how to recognise it."""
 
-    url: str = Field(description="real URL; `*` matches anything; the query is ignored unless given")
+    url: Annotated[str, AfterValidator(check_page_url)] = Field(
+        description="real URL; `*` matches anything; the query is ignored unless given",
+        json_schema_extra={"pattern": WEB_URL})
     title: str | None = Field(None, description="the page's <title>, whole")
     heading: str | None = Field(None, description="the page's level-1 heading, whole")
     simulated: bool = Field(False, description="stands in for something outside the site (a mailbox)")
@@ -181,7 +233,7 @@ class Source(Strict):
     title: str
     date: str | None = None
     publisher: str | None = None
-    url: str | None = None
+    url: Annotated[str | None, AfterValidator(check_web_url)] = Field(None, json_schema_extra={"pattern": WEB_URL})
 
 
 class Option(Strict):
@@ -257,9 +309,9 @@ class Flow(Strict):
     audience: str = Field(description="who the procedure is for")
     needs: list[str] = Field(default_factory=list, description="what the person needs beforehand")
     start: str = Field(description="page id where the procedure starts")
-    pages: dict[str, Page] = Field(min_length=1)
-    variables: dict[str, Variable] = Field(default_factory=dict)
-    tables: dict[str, Table] = Field(default_factory=dict)
+    pages: dict[Name, Page] = Field(min_length=1)
+    variables: dict[Name, Variable] = Field(default_factory=dict)
+    tables: dict[Name, Table] = Field(default_factory=dict)
     furniture: list[Furniture] = Field(default_factory=list,
                                        description="things that may appear on any page, and how to close them")
     steps: list[Step] = Field(min_length=1)
