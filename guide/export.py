@@ -9,6 +9,10 @@ are the screenshots' numbers (guide.numbering), so « étape 12 » is 12-….png
 Output depends on the flow and the screenshots only (no date, no absolute path): exporting
 twice gives the same files, and a file whose text did not change is not rewritten.
 
+The guide's fixed words (headings, « Étape 12 », the footer…) come from the message catalogue
+(guide.i18n) in the flow's `lang`, or in `ExportOptions.lang` when given; the flow's own words
+(instructions, labels, notes) are written as the flow says them.
+
 The PDF is the HTML page printed by headless Chromium (offline) on A4 with « Page N / M » in
 the margin; guide/export/pdf.css keeps each step with its screenshot on one page. Chromium
 stamps the PDF with the time it printed it: that date is blanked out (same length, so the
@@ -34,8 +38,9 @@ from urllib.parse import quote
 
 from rich.console import Console
 
-from .manifest import Manifest, digest
+from .i18n import Say, language, words
 from .loader import LoadedFlow
+from .manifest import Manifest, digest
 from .model import Flow, Option, Step, Table
 from .numbering import Number, number_steps
 from .tree import Path_, walk
@@ -47,6 +52,9 @@ ASSETS = Path(__file__).with_name("export")
 FORMATS = ("md", "html", "pdf")  # the one list of formats: the CLI's --format choices too
 INDEX_FILES = {"md": "README.md", "html": "index.html"}  # --index; a PDF needs none (the HTML one lists guides)
 MAX_HEADING = 6
+# An option whose label already says it is a method (« Méthode n°1 : … », "Method 1: …") is
+# not titled again.
+METHOD_LABEL = re.compile(r"^\s*(?:m[ée]thode\s+n\s*°|method\s+(?:n\s*°\s*|no\.?\s*)?\d)", re.IGNORECASE)
 
 # Inline text: ("text", s) | ("strong", s) | ("em", s) | ("link", text, href)
 Span = tuple[str, ...]
@@ -81,6 +89,32 @@ def anchor(title: str) -> str:
 
 def mailto(address: str, subject: str | None) -> str:
     return f"mailto:{address}" + (f"?subject={quote(subject)}" if subject else "")
+
+
+def compose(template: str, **parts: Span | Spans) -> Spans:
+    """A sentence of the catalogue as spans: its {placeholders} become the spans given (a
+    link, code…), the words around them text."""
+    spans: Spans = []
+    for piece in re.split(r"(\{\w+\})", template):
+        part = parts.get(piece[1:-1]) if piece.startswith("{") and piece.endswith("}") else None
+        if part is not None:
+            spans.extend(part if isinstance(part, list) else [part])
+        elif piece:
+            spans.append(text(piece))
+    return spans
+
+
+def joined(items: list[str], template: str) -> str:
+    """Items joined pairwise with the catalogue's "{left} or {right}" (or "and"): « a » ou « b » ou « c »."""
+    result = items[0] if items else ""
+    for item in items[1:]:
+        result = template.format(left=result, right=item)
+    return result
+
+
+def html_lang(flow_lang: str, lang: str) -> str:
+    """The page's lang attribute: the flow's own (fr-FR) when the guide speaks it, else the catalogue's."""
+    return flow_lang if flow_lang and language(flow_lang) == lang else lang
 
 
 @dataclass
@@ -119,6 +153,7 @@ class ExportOptions:
     index: bool = False  # also write README.md / index.html listing the guides
     browser_path: str | None = None  # PDF: the Chromium that prints (else found as guide finds one)
     force: bool = False  # replace files guide did not write, or that were edited since
+    lang: str | None = None  # the guide's fixed words in this language (fr, en), else the flow's lang
 
     @property
     def embeds_images(self) -> bool:
@@ -136,53 +171,55 @@ class Guide:
     shots: dict[Path_, Number] = field(init=False)
     missing: list[Path] = field(default_factory=list)  # screenshots not found
     questions: dict[str, Step] = field(default_factory=dict)
+    say: Say = field(init=False)
 
     def __post_init__(self) -> None:
         self.shots = number_steps(self.flow)
+        self.say = words(language(self.flow.lang, self.options.lang))
 
     @property
     def flow(self) -> Flow:
         return self.loaded.flow
 
     def write(self) -> str:
-        flow, w = self.flow, self.writer
+        flow, w, say = self.flow, self.writer, self.say
         w.title(flow.title)
         w.paragraph(self._source(), "meta")
-        w.heading(2, "À qui s'adresse cette procédure ?")
+        w.heading(2, say("Who is this procedure for?"))
         w.paragraph([text(flow.audience)])
         if flow.needs:
-            w.heading(2, "Ce dont vous avez besoin")
+            w.heading(2, say("What you need"))
             w.bullets([[text(need)] for need in flow.needs])
         self._rules()
-        w.heading(2, "Pas à pas")
+        w.heading(2, say("Step by step"))
         start = flow.pages[flow.start]
-        w.paragraph([text("Point de départ : "), link(start.url, start.url)])
+        w.paragraph(compose(say("Starting point: {url}"), url=link(start.url, start.url)))
         self._steps(flow.steps, ("steps",), 3)
         self._unattached_tables()
         if flow.notes:
-            w.heading(2, "Notes et astuces")
+            w.heading(2, say("Notes and tips"))
             w.bullets([[text(note)] for note in flow.notes])
-        w.footer([text("Document généré par "), ("code", "guide export"), text(" à partir du parcours "),
-                  ("code", self.loaded.file.name), text(". Ne le modifiez pas à la main : modifiez le "
-                  "parcours, puis régénérez le guide et ses captures d'écran ("), ("code", "make docs"),
-                  text(").")])
+        w.footer(compose(say("Document generated by {tool} from the flow {file}. Do not edit it by hand: edit the "
+                             "flow, then regenerate the guide and its screenshots ({command})."),
+                         tool=("code", "guide export"), file=("code", self.loaded.file.name),
+                         command=("code", "make docs")))
         return w.render()
 
     def _source(self) -> Spans:
         source = self.flow.source
-        spans: Spans = [text("Source : "), link(source.title, source.url) if source.url else em(source.title)]
+        spans: Spans = [link(source.title, source.url) if source.url else em(source.title)]
         details = [d for d in (source.publisher, source.date) if d]
         if details:
             spans.append(text(" — " + ", ".join(details)))
-        return [*spans, text(".")]
+        return compose(self.say("Source: {source}."), source=spans)
 
     def _rules(self) -> None:
         ruled = [v for v in self.flow.variables.values() if v.rules]
         if not ruled:
             return
-        self.writer.heading(2, "Règles à respecter")
+        self.writer.heading(2, self.say("Rules to follow"))
         for variable in ruled:
-            self.writer.paragraph([strong(variable.label), text(" :")])
+            self.writer.paragraph(compose(self.say("{field}:"), field=strong(variable.label)))
             self.writer.bullets([[text(rule.text)] for rule in variable.rules])
 
     # steps, questions and alternatives
@@ -209,27 +246,27 @@ class Guide:
                     w.paragraph([text(option.note)], "note")
                 self._steps(option.steps, (*here, "options", number, "steps"), level + 1)
             if index + 1 < len(steps):
-                w.heading(min(level, MAX_HEADING), "Ensuite, quelle que soit la méthode")
+                w.heading(min(level, MAX_HEADING), self.say("Then, whatever the method"))
             w.begin_steps()
         w.end_steps()
 
     def _step(self, step: Step, path: Path_) -> None:
-        w, shot = self.writer, self.shots[path]
+        w, shot, say = self.writer, self.shots[path], self.say
         w.begin_step(str(int(shot.number)), [text(step.instruction)])
         if step.outside:
-            w.paragraph([em("À faire en dehors du site.")], "outside")
+            w.paragraph([em(say("To do outside the site."))], "outside")
         if step.open and not self.flow.pages[step.open].simulated:
             url = self.flow.pages[step.open].url
-            w.paragraph([text("Page : "), link(url, url)], "page")
+            w.paragraph(compose(say("Page: {url}"), url=link(url, url)), "page")
         if step.note:
-            w.paragraph([strong("À noter :"), text(" " + step.note)], "note")
+            w.paragraph([strong(say("Note:")), text(" " + step.note)], "note")
         if step.rules:  # the step's own rules (the variables' ones are listed above)
             w.bullets([[text(rule.text)] for rule in step.rules])
         if step.table:
             self._table(self.flow.tables[step.table])
         self._figure(shot)
         if step.simulate:
-            w.paragraph([em("Exemple dans une messagerie de démonstration :")], "simulated")
+            w.paragraph([em(say("Example in a demonstration mailbox:"))], "simulated")
             w.begin_steps()
             for number, sub in enumerate(step.simulate):
                 subpath = (*path, "simulate", number)
@@ -260,29 +297,33 @@ class Guide:
             items.append(item)
         w.bullets(items)
         if step.note:
-            w.paragraph([strong("À noter :"), text(" " + step.note)], "note")
+            w.paragraph([strong(self.say("Note:")), text(" " + step.note)], "note")
         self._figure(shot)
         w.end_step()
 
-    @staticmethod
-    def _method_title(option: Option, rank: int) -> str:
-        if re.match(r"^\s*m[ée]thode\s+n\s*°", option.label, re.IGNORECASE):
+    def _method_title(self, option: Option, rank: int) -> str:
+        """« Méthode n°2 : … », unless the flow's label already says it is one."""
+        if METHOD_LABEL.match(option.label):
             return option.label
-        return f"Méthode n°{rank} : {option.label}"
+        return self.say("Method {number}: {label}", number=rank, label=option.label)
 
     def _condition(self, option: Option, short: bool = False) -> Spans:
+        say = self.say
         parts: list[str] = []
         for question_id, wanted in option.when.items():
             question = self.questions.get(question_id)
             wanted_ids = [wanted] if isinstance(wanted, str) else wanted
             if question is None:
-                parts.append(f"{question_id} : {', '.join(wanted_ids)}")
+                parts.append(say("{question}: {answers}", question=question_id, answers=", ".join(wanted_ids)))
                 continue
-            labels = [o.label for o in question.options if o.id in wanted_ids]
-            answers = " ou ".join(f"« {label} »" for label in labels)
-            parts.append(f"vous avez répondu {answers} à la question « {question.question} »")
-        sentence = " et ".join(parts)
-        return [text(f"seulement si {sentence}")] if short else [em(f"Seulement si {sentence}.")]
+            labels = [say("“{answer}”", answer=o.label) for o in question.options if o.id in wanted_ids]
+            answers = joined(labels, say("{left} or {right}"))
+            parts.append(say("you answered {answers} to the question “{question}”", answers=answers,
+                             question=question.question))
+        sentence = joined(parts, say("{left} and {right}"))
+        if short:
+            return [text(say("only if {condition}", condition=sentence))]
+        return [em(say("Only if {condition}.", condition=sentence))]
 
     # tables and screenshots
 
@@ -306,7 +347,7 @@ class Guide:
         used = {node.step.table for node in walk(self.flow.steps) if node.step.table}
         extra = [t for name, t in self.flow.tables.items() if name not in used]
         if extra:
-            self.writer.heading(2, "Annexes")
+            self.writer.heading(2, self.say("Appendices"))
             for table in extra:
                 self._table(table)
 
@@ -315,8 +356,11 @@ class Guide:
         if not file.is_file():
             self.missing.append(file)
             return
-        alt = f"Capture d'écran de l'étape {shot.number.lstrip('0')} : {flat(shot.step.instruction).strip()}"
-        caption = f"Étape {shot.number.lstrip('0')}" + (" (exemple)" if shot.simulated else "")
+        number, say = shot.number.lstrip("0"), self.say
+        alt = say("Screenshot of step {number}: {instruction}", number=number,
+                  instruction=flat(shot.step.instruction).strip())
+        caption = (say("Step {number} (example)", number=number) if shot.simulated
+                   else say("Step {number}", number=number))
         if self.options.embeds_images:
             src = "data:image/png;base64," + base64.b64encode(file.read_bytes()).decode("ascii")
         else:
@@ -513,7 +557,7 @@ def render(loaded: LoadedFlow, options: ExportOptions) -> tuple[str, list[Path]]
         writer = MarkdownWriter()
     else:
         styles = ("guide.css", "pdf.css") if options.format == "pdf" else ("guide.css",)
-        writer = HtmlWriter(loaded.flow.lang, styles)
+        writer = HtmlWriter(html_lang(loaded.flow.lang, language(loaded.flow.lang, options.lang)), styles)
     guide = Guide(loaded, writer, options)
     return guide.write(), guide.missing
 
@@ -528,7 +572,7 @@ def publish(manifest: Manifest, file: Path, data: bytes, same: Callable[[bytes, 
         old = file.read_bytes()
         try:
             unchanged = same(old, data)
-        except Exception:  # noqa: BLE001 - an unreadable old file is simply different
+        except Exception:  # an unreadable old file is simply different
             unchanged = False
         if unchanged:
             if not manifest.owns(file):
@@ -555,7 +599,9 @@ def export(loaded: list[LoadedFlow], options: ExportOptions, browser: Browser | 
             content, missing = render(item, options)
             file = options.out / f"{item.flow.id}.{options.format}"
             if options.format == "pdf":
-                changed, kept = publish(manifest, file, to_pdf(content, item.flow.title), _same_pdf, options.force)
+                footer = pdf_footer(words(language(item.flow.lang, options.lang)))
+                changed, kept = publish(manifest, file, to_pdf(content, item.flow.title, footer), _same_pdf,
+                                        options.force)
             else:
                 changed, kept = publish(manifest, file, content.encode("utf-8"), _same_text, options.force)
             done.append(Exported(file, changed, missing, kept))
@@ -569,14 +615,16 @@ def export(loaded: list[LoadedFlow], options: ExportOptions, browser: Browser | 
 
 # --- PDF -------------------------------------------------------------------------------------
 
-Printer = Callable[[str, str], bytes]  # (HTML page, title) -> PDF
+Printer = Callable[[str, str, str], bytes]  # (HTML page, title, footer template) -> PDF
 # The page's margins (pdf.css sets the same on @page: Chromium lets the style win); the page
 # numbers are drawn in the bottom one.
 PDF_MARGINS: PdfMargins = {"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"}
 PDF_HEADER = ('<div style="width:100%;margin:0 {left};font:8pt system-ui,sans-serif;color:#595959;'
               'white-space:nowrap;overflow:hidden;text-overflow:ellipsis">{title}</div>')
 PDF_FOOTER = ('<div style="width:100%;text-align:center;font:9pt system-ui,sans-serif;color:#161616">'
-              'Page <span class="pageNumber"></span> / <span class="totalPages"></span></div>')
+              '{pages}</div>')
+# Where Chromium writes the page's number and the number of pages.
+PDF_NUMBERS = {"page": '<span class="pageNumber"></span>', "pages": '<span class="totalPages"></span>'}
 # Chromium writes the time of printing; blanked with spaces of the same length, the offsets of
 # the PDF's cross-reference table stay right.
 PDF_DATES = re.compile(rb"/(?:CreationDate|ModDate) \(D:[0-9]{14}[^)]{0,8}\)")
@@ -589,7 +637,7 @@ def pdf_printer(options: ExportOptions, browser: Browser | None) -> Iterator[Pri
         yield _no_printer
         return
     if browser is not None:
-        yield lambda page, title: print_pdf(browser, page, title)
+        yield lambda page, title, footer: print_pdf(browser, page, title, footer)
         return
     from playwright.sync_api import sync_playwright
 
@@ -598,17 +646,22 @@ def pdf_printer(options: ExportOptions, browser: Browser | None) -> Iterator[Pri
     with sync_playwright() as playwright:
         own = launch(playwright, resolve_browser(options.browser_path, playwright))  # offline
         try:
-            yield lambda page, title: print_pdf(own, page, title)
+            yield lambda page, title, footer: print_pdf(own, page, title, footer)
         finally:
             own.close()
 
 
-def _no_printer(page: str, title: str) -> bytes:
+def _no_printer(page: str, title: str, footer: str) -> bytes:
     raise RuntimeError("not exporting a PDF")
 
 
-def print_pdf(browser: Browser, page_html: str, title: str) -> bytes:
-    """Print the guide's HTML page (screenshots inside) on A4, with page numbers."""
+def pdf_footer(say: Say) -> str:
+    """The bottom margin's « Page N / M », in the guide's language."""
+    return PDF_FOOTER.format(pages=html.escape(say("Page {page} of {pages}")).format(**PDF_NUMBERS))
+
+
+def print_pdf(browser: Browser, page_html: str, title: str, footer: str) -> bytes:
+    """Print the guide's HTML page (screenshots inside) on A4, with page numbers (`footer`, see `pdf_footer`)."""
     context = browser.new_context(offline=True, java_script_enabled=False)  # the guide needs no script
     try:
         page = context.new_page()
@@ -616,7 +669,7 @@ def print_pdf(browser: Browser, page_html: str, title: str) -> bytes:
         page.evaluate("() => document.fonts.ready")
         data = page.pdf(format="A4", print_background=True, display_header_footer=True,
                         header_template=PDF_HEADER.format(left=PDF_MARGINS["left"], title=html.escape(title)),
-                        footer_template=PDF_FOOTER,
+                        footer_template=footer,
                         margin=PDF_MARGINS, tagged=True, outline=True)
     finally:
         context.close()
@@ -658,20 +711,29 @@ def _same_pdf(old: bytes, new: bytes) -> bool:
     return pdf_signature(old) == pdf_signature(new)
 
 
+def index_language(loaded: list[LoadedFlow], options: ExportOptions) -> str:
+    """The index's language: the override, else the one its guides share, else the default."""
+    spoken = {language(item.flow.lang) for item in loaded}
+    return language(spoken.pop() if len(spoken) == 1 else None, options.lang)
+
+
 def index(loaded: list[LoadedFlow], options: ExportOptions) -> str:
     """A page listing the guides, for the docs folder."""
-    writer: Writer = HtmlWriter() if options.format == "html" else MarkdownWriter()
-    writer.title("Guides pas à pas")
-    writer.paragraph([text("Chaque guide est généré à partir de son parcours (dossier "), ("code", "flows/"),
-                      text("), avec des captures d'écran vérifiées contre des copies hors ligne des pages.")])
-    writer.paragraph([text("Les captures d'écran sont rangées sous "),
-                      ("code", f"{options.images.as_posix()}/<parcours>/"),
-                      text(" et nommées d'après l'étape : "), ("code", "NN-identifiant.png"),
-                      text(", NN étant le numéro de l'étape dans le guide (07a, 07b… pour les étapes d'exemple).")])
+    lang = index_language(loaded, options)
+    say = words(lang)
+    writer: Writer = HtmlWriter(lang) if options.format == "html" else MarkdownWriter()
+    writer.title(say("Step-by-step guides"))
+    writer.paragraph(compose(say("Each guide is generated from its flow ({folder} folder), with screenshots checked "
+                                 "against offline copies of the pages."), folder=("code", "flows/")))
+    writer.paragraph(compose(say("The screenshots are stored under {folder} and named after the step: {name}, NN "
+                                 "being the step's number in the guide (07a, 07b… for the example steps)."),
+                             folder=("code", say("{images}/<flow>/", images=options.images.as_posix())),
+                             name=("code", say("NN-identifier.png"))))
     writer.bullets([[link(item.flow.title, quote(f"{item.flow.id}.{options.format}")),
                      text(f" — {item.flow.source.publisher}" if item.flow.source.publisher else "")]
                     for item in sorted(loaded, key=lambda i: i.flow.title)])
-    writer.footer([text("Généré par "), ("code", "guide export"), text(" ("), ("code", "make docs"), text(").")])
+    writer.footer(compose(say("Generated by {tool} ({command})."), tool=("code", "guide export"),
+                          command=("code", "make docs")))
     return writer.render()
 
 

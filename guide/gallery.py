@@ -1,3 +1,4 @@
+# Deliberately English, not from guide/i18n.py: this output is for QA and developers in CI logs, and CI greps it.
 """The screenshots' folder: compare with what is there, write what changed, say what happened.
 
 A file is rewritten only when its pixels changed (guide.pixels), and only once every branch of

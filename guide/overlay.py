@@ -16,6 +16,7 @@ from typing import Any, Final
 from playwright.sync_api import BrowserContext, Locator, Page
 
 from . import protocol
+from .i18n import Say, overlay_words, words
 from .actions import ACTIONS
 from .engine import StepContext
 
@@ -60,8 +61,9 @@ def _read(name: str) -> str:
     return (HERE / name).read_text(encoding="utf-8")
 
 
-def assemble(words: dict[str, Any]) -> str:
-    """The injected script for a protocol (`protocol.as_json()`; tests pass their own)."""
+def assemble(words: dict[str, Any], texts: dict[str, str] | None = None) -> str:
+    """The injected script for a protocol (`protocol.as_json()`; tests pass their own), with the
+    overlay's own words (guide.i18n.overlay_words; French by default)."""
     css = "\n".join(_read(name) for name in STYLES)
     parts = "\n".join(
         f"/* ---------------------------------------------------------------- {name} */\n{_read(name)}"
@@ -71,29 +73,30 @@ def assemble(words: dict[str, Any]) -> str:
         "/* guide overlay: assembled by guide/overlay.py from guide/overlay/ */\n"
         "(function () {\n'use strict';\n"
         f"var PROTOCOL = {json.dumps(words)};\n"
+        f"var WORDS = {json.dumps(texts if texts is not None else overlay_words('fr'))};\n"
         f"var CSS_TEXT = {json.dumps(css)};\n"
         f"{parts}\n}})();\n"
     )
 
 
 @cache
-def script() -> str:
-    """The init script, with the protocol Python speaks."""
-    return assemble(protocol.as_json())
+def script(lang: str = "fr") -> str:
+    """The init script, with the protocol Python speaks and the overlay's words in `lang`."""
+    return assemble(protocol.as_json(), overlay_words(lang))
 
 
-def install(context: BrowserContext) -> None:
+def install(context: BrowserContext, lang: str = "fr") -> None:
     """Inject the overlay into every page the context opens, before the page's own scripts."""
-    context.add_init_script(script=script())
+    context.add_init_script(script=script(lang))
 
 
-def ensure(page: Page) -> None:
+def ensure(page: Page, lang: str = "fr") -> None:
     """Pages opened before `install` (or by a remote browser) get the overlay now.
 
     Late, so without the guarantee of `install`: the page's scripts have run first.
     """
     if not page.evaluate("() => typeof window.__guide === 'object'"):
-        page.evaluate(script())
+        page.evaluate(script(lang))
 
 
 def listen(ctx: StepContext) -> list[str]:
@@ -106,15 +109,16 @@ def listen(ctx: StepContext) -> list[str]:
 
 def card(
     ctx: StepContext, buttons: list[dict[str, Any]] | None = None, status: str | None = None, message: str | None = None,
-    instruction: str | None = None,
+    instruction: str | None = None, say: Say | None = None,
 ) -> dict[str, Any]:
     """The popover's content for a step, in the flow's words (`instruction`: something to do first)."""
     step, flow = ctx.step, ctx.loaded.flow
+    say = say or words(flow.lang)
     data: dict[str, Any] = {
         "title": flow.title,
         "instruction": instruction or step.question or step.instruction,
         "note": step.note,
-        "progress": ctx.progress if ctx.number else "",
+        "progress": say("Step {number} of {total}", number=ctx.number, total=ctx.total) if ctx.number else "",
         "status": status,
         "message": message,
         "buttons": buttons or [],
@@ -123,7 +127,7 @@ def card(
         "secret": ctx.secret,
     }
     if step.outside and step.lands:  # the link arrives by e-mail: let the person paste it
-        data["paste"] = {"label": "Vous pouvez aussi coller ici le lien reçu :"}
+        data["paste"] = {"label": say("You can also paste the link you received here:")}
     if step.table:
         table = flow.tables[step.table]
         data["table"] = {

@@ -1,3 +1,4 @@
+# Deliberately English, not from guide/i18n.py: this output is for QA and developers in CI logs, and CI greps it.
 """What a run prints: drift reports, warnings, explanations, the summary table."""
 
 from __future__ import annotations

@@ -6,8 +6,9 @@ screenshots (as data: URIs), so the page still works once copied out of CI. Trac
 `python -m playwright show-trace` command. No font, script or image is fetched: the page makes
 no network request at all.
 
-The report's own words come from `WORDS`, one dict per language (`RunInfo.lang`); everything
-else (instructions, names found on pages, URLs) comes from pages and flows and is escaped.
+The report's own words come from the message catalogue (guide.i18n) in the run's language
+(`RunInfo.lang`, English when it has no catalogue); everything else (instructions, names found
+on pages, URLs) comes from pages and flows and is escaped.
 """
 
 from __future__ import annotations
@@ -17,154 +18,47 @@ import html
 import os
 import re
 import shlex
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+from babel.numbers import get_decimal_symbol
+
 from ..files import write_atomic
+from ..i18n import LANGUAGES, N_, Say, words
 from .results import BranchResult, DriftReport, RunInfo, Walked
 
-# The report's fixed words, one dict per language (to move into the tool's catalogue later).
-WORDS: dict[str, dict[str, str]] = {
-    "fr": {
-        "title": "Rapport de vérification des guides",
-        "skip": "Aller aux résultats",
-        "run": "Exécution",
-        "started": "Date",
-        "duration": "Durée",
-        "machine": "Machine",
-        "version": "Version de guide",
-        "shard": "Tranche",
-        "counts": "Bilan",
-        "branches": "branches",
-        "flows": "parcours",
-        "passed": "Réussie",
-        "drift": "Dérive",
-        "flaky": "Instable",
-        "reused": "Verdict réutilisé",
-        "count.passed": "réussies",
-        "count.drift": "en dérive",
-        "count.flaky": "instables",
-        "count.reused": "réutilisées",
-        "filters": "Filtrer les branches",
-        "filter.all": "Toutes",
-        "filter.failed": "En échec",
-        "filter.flaky": "Instables",
-        "filter.passed": "Réussies",
-        "showing": "{shown} branche(s) affichée(s) sur {total}",
-        "empty": "Aucune branche ne correspond à ce filtre.",
-        "none": "Aucune branche n'a été vérifiée.",
-        "file": "Fichier",
-        "steps": "{n} étape(s)",
-        "walked": "Étapes parcourues ({n})",
-        "simulated": "exemple simulé",
-        "broke": "Dérive ici",
-        "report": "Rapport de dérive",
-        "where": "Emplacement",
-        "step": "Étape",
-        "instruction": "Consigne",
-        "problem": "Problème",
-        "expected": "Attendu",
-        "found": "Trouvé à la place",
-        "url": "Page",
-        "fix": "Correction",
-        "screenshot": "Capture d'écran de la page au moment de la dérive",
-        "no_screenshot": "Capture d'écran introuvable\u00a0: {path}",
-        "trace": "Trace",
-        "open_trace": "Télécharger la trace (trace.zip)",
-        "trace_command": "pour rejouer la branche pas à pas dans le visualiseur de Playwright",
-        "colon": "\u00a0:",
-        "attempt_failed": "Tentative {n}\u00a0: dérive",
-        "attempt_passed": "Tentative {n}\u00a0: réussie",
-        "reused_from": "Verdict repris de l'exécution {run}, les pages n'ayant pas changé.",
-        "warnings": "Avertissements ({n})",
-        "blocked": "Requêtes bloquées hors des fixtures ({n}, {hosts} hôte(s))",
-        "notes": "Explications (--explain) ({n})",
-        "generated": "Rapport généré par guide {version}.",
-        "date_format": "%d/%m/%Y à %H:%M:%S",
-        "decimal": ",",
-        "seconds": "{value} s",
-        "minutes": "{minutes} min {seconds} s",
-    },
-    "en": {
-        "title": "Guide check report",
-        "skip": "Skip to the results",
-        "run": "Run",
-        "started": "Date",
-        "duration": "Duration",
-        "machine": "Machine",
-        "version": "guide version",
-        "shard": "Shard",
-        "counts": "Summary",
-        "branches": "branches",
-        "flows": "flows",
-        "passed": "Passed",
-        "drift": "Drift",
-        "flaky": "Flaky",
-        "reused": "Reused verdict",
-        "count.passed": "passed",
-        "count.drift": "drifted",
-        "count.flaky": "flaky",
-        "count.reused": "reused",
-        "filters": "Filter branches",
-        "filter.all": "All",
-        "filter.failed": "Failed",
-        "filter.flaky": "Flaky",
-        "filter.passed": "Passed",
-        "showing": "Showing {shown} of {total} branches",
-        "empty": "No branch matches this filter.",
-        "none": "No branch was checked.",
-        "file": "File",
-        "steps": "{n} step(s)",
-        "walked": "Steps walked ({n})",
-        "simulated": "simulated example",
-        "broke": "Drifted here",
-        "report": "Drift report",
-        "where": "Where",
-        "step": "Step",
-        "instruction": "Instruction",
-        "problem": "Problem",
-        "expected": "Expected",
-        "found": "Found instead",
-        "url": "Page",
-        "fix": "Fix",
-        "screenshot": "Screenshot of the page when it drifted",
-        "no_screenshot": "Screenshot not found: {path}",
-        "trace": "Trace",
-        "open_trace": "Download the trace (trace.zip)",
-        "trace_command": "to replay the branch step by step in Playwright's trace viewer",
-        "colon": ":",
-        "attempt_failed": "Attempt {n}: drift",
-        "attempt_passed": "Attempt {n}: passed",
-        "reused_from": "Verdict reused from run {run}: the pages did not change.",
-        "warnings": "Warnings ({n})",
-        "blocked": "Requests blocked outside the fixtures ({n}, {hosts} host(s))",
-        "notes": "Explanations (--explain) ({n})",
-        "generated": "Report generated by guide {version}.",
-        "date_format": "%Y-%m-%d %H:%M:%S",
-        "decimal": ".",
-        "seconds": "{value} s",
-        "minutes": "{minutes} min {seconds} s",
-    },
+# The words said for a status or a filter: marked here for the catalogue, said where shown.
+STATUS = {"passed": N_("Passed"), "drift": N_("Drift"), "flaky": N_("Flaky")}  # a branch's or flow's badge
+COUNTED = {"passed": N_("passed"), "drift": N_("drifted"), "flaky": N_("flaky"), "reused": N_("reused")}
+# The filters; "passed" and "flaky" say their count's word, capitalised (« Réussies »): messages
+# have no context, and "Passed" is already the badge's (« Réussie »).
+FILTERED = {"all": N_("All"), "failed": N_("Failed"), "flaky": COUNTED["flaky"], "passed": COUNTED["passed"]}
+# A drift report's rows.
+ROWS = {
+    "where": N_("Where"),
+    "step": N_("Step"),
+    "instruction": N_("Instruction"),
+    "problem": N_("Problem"),
+    "expected": N_("Expected"),
+    "found": N_("Found instead"),
+    "url": N_("Page"),
+    "fix": N_("Fix"),
 }
-FALLBACK = "en"
+FALLBACK = "en"  # the report is for QA: a language without a catalogue reads English
 FILTERS = ("all", "failed", "flaky", "passed")
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
 
-Words = Callable[..., str]
 
-
-def words_for(lang: str) -> tuple[str, Words]:
-    """The catalogue's language for `lang` ("fr-FR" → "fr"; unknown → English) and a lookup."""
+def words_for(lang: str) -> tuple[str, Say]:
+    """The catalogue's language for `lang` ("fr-FR" → "fr"; unknown → English) and its words."""
     code = lang.lower().replace("_", "-").split("-")[0]
-    code = code if code in WORDS else FALLBACK
-    catalogue = WORDS[code]
+    code = code if code in LANGUAGES else FALLBACK
+    return code, words(code)
 
-    def say(key: str, **values: object) -> str:
-        return catalogue[key].format(**values) if values else catalogue[key]
 
-    return code, say
+def capitalised(value: str) -> str:
+    return value[:1].upper() + value[1:]
 
 
 def esc(value: object) -> str:
@@ -174,20 +68,22 @@ def esc(value: object) -> str:
 # --- formatting ------------------------------------------------------------------------------
 
 
-def duration(seconds: float, say: Words) -> str:
+def duration(seconds: float, say: Say, lang: str) -> str:
+    """12,50 s in French, 12.50 s in English (the decimal sign is Babel's, from CLDR)."""
     if seconds >= 60:
         minutes, rest = divmod(round(seconds), 60)
-        return say("minutes", minutes=minutes, seconds=f"{rest:02d}")
-    return say("seconds", value=f"{seconds:.2f}".replace(".", say("decimal")))
+        return say("{minutes} min {seconds} s", minutes=minutes, seconds=f"{rest:02d}")
+    return say("{value} s", value=f"{seconds:.2f}".replace(".", get_decimal_symbol(lang)))
 
 
-def when(started: str, say: Words) -> str:
+def when(started: str, say: Say) -> str:
     """The run's date as people of that language write it (the raw value if it is not ISO)."""
     try:
         moment = datetime.strptime(started, "%Y-%m-%dT%H:%M:%S%z")
     except ValueError:
         return esc(started)
-    return f'<time datetime="{esc(started)}">{esc(moment.strftime(say("date_format")))}</time>'
+    shown = moment.strftime(say("%Y-%m-%d %H:%M:%S"))  # « 24/11/2024 à 09:30:05 » in French
+    return f'<time datetime="{esc(started)}">{esc(shown)}</time>'
 
 
 def names(text: str) -> str:
@@ -238,14 +134,17 @@ class Report:
     def render(self) -> str:
         say = self.say
         drifted = sum(r.status == "drift" for r in self.results)
-        title = say("title") + (f" — {drifted} {say('count.drift')}" if drifted else "")
+        title = say("Guide check report")
+        if drifted:
+            title += f" — {drifted} {say(COUNTED['drift'])}"
+        skip = say("Skip to the results")
         body = "\n".join([self.header(), self.filters(), self.main(), self.footer()])
         return (
             f'<!DOCTYPE html>\n<html lang="{esc(self.lang)}">\n<head>\n<meta charset="utf-8">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             '<meta name="color-scheme" content="light">\n<meta name="generator" content="guide check">\n'
             f"<title>{esc(title)}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n"
-            f'<a class="skip" href="#results">{esc(say("skip"))}</a>\n{body}\n'
+            f'<a class="skip" href="#results">{esc(skip)}</a>\n{body}\n'
             f"<script>\n{SCRIPT}</script>\n</body>\n</html>\n"
         )
 
@@ -254,34 +153,36 @@ class Report:
     def header(self) -> str:
         say, run = self.say, self.run
         facts = [
-            (say("started"), when(run.started, say)),
-            (say("duration"), esc(duration(run.seconds, say))),
-            (say("machine"), esc(run.machine)),
-            (say("version"), esc(run.guide)),
+            (say("Date"), when(run.started, say)),
+            (say("Duration"), esc(duration(run.seconds, say, self.lang))),
+            (say("Machine"), esc(run.machine)),
+            (say("guide version"), esc(run.guide)),
         ]
         if run.shard:
-            facts.append((say("shard"), esc(run.shard)))
-        colon = esc(say("colon"))
-        listed = "".join(f"<div><dt>{esc(k)}{colon}</dt><dd>{v}</dd></div>" for k, v in facts)
+            facts.append((say("Shard"), esc(run.shard)))
+        label = say("{label}:")  # « Date : » in French
+        listed = "".join(f"<div><dt>{esc(label.format(label=k))}</dt><dd>{v}</dd></div>" for k, v in facts)
+        title, run_label = say("Guide check report"), say("Run")
         return (
             f'<header class="top"><div class="wrap"><p class="brand">guide check</p>'
-            f"<h1>{esc(say('title'))}</h1>"
-            f'<dl class="run" aria-label="{esc(say("run"))}">{listed}</dl>{self.counts()}</div></header>'
+            f"<h1>{esc(title)}</h1>"
+            f'<dl class="run" aria-label="{esc(run_label)}">{listed}</dl>{self.counts()}</div></header>'
         )
 
     def counts(self) -> str:
         say, results = self.say, self.results
         flows = len({r.flow_id for r in results})
+        branches_word, flows_word, summary = say("branches"), say("flows"), say("Summary")
         items = [
-            f'<li class="total"><strong>{len(results)}</strong> {esc(say("branches"))}, '
-            f"<strong>{flows}</strong> {esc(say('flows'))}</li>"
+            f'<li class="total"><strong>{len(results)}</strong> {esc(branches_word)}, '
+            f"<strong>{flows}</strong> {esc(flows_word)}</li>"
         ]
         for status in ("passed", "drift", "flaky"):
             number = sum(r.status == status for r in results)
-            items.append(f'<li class="count {status}"><strong>{number}</strong> {esc(say("count." + status))}</li>')
+            items.append(f'<li class="count {status}"><strong>{number}</strong> {esc(say(COUNTED[status]))}</li>')
         reused = sum(r.reused_from is not None for r in results)
-        items.append(f'<li class="count reused"><strong>{reused}</strong> {esc(say("count.reused"))}</li>')
-        return f'<ul class="counts" aria-label="{esc(say("counts"))}">{"".join(items)}</ul>'
+        items.append(f'<li class="count reused"><strong>{reused}</strong> {esc(say(COUNTED["reused"]))}</li>')
+        return f'<ul class="counts" aria-label="{esc(summary)}">{"".join(items)}</ul>'
 
     def filters(self) -> str:
         """Real buttons; hidden until the script runs, so a page without scripts shows everything."""
@@ -294,18 +195,21 @@ class Report:
         }
         buttons = "".join(
             f'<button type="button" data-filter="{name}" aria-pressed="{str(name == "all").lower()}">'
-            f'{esc(say("filter." + name))} <span class="n">{number[name]}</span></button>'
+            f'{esc(capitalised(say(FILTERED[name])))} <span class="n">{number[name]}</span></button>'
             for name in FILTERS
         )
+        label = esc(say("Filter branches"))
+        showing = esc(say("Showing {shown} of {total} branches"))  # the script fills it in
         return (
-            f'<nav class="filters" aria-label="{esc(say("filters"))}" hidden><div class="wrap">'
-            f'<span class="label" aria-hidden="true">{esc(say("filters"))}</span>{buttons}'
+            f'<nav class="filters" aria-label="{label}" hidden><div class="wrap">'
+            f'<span class="label" aria-hidden="true">{label}</span>{buttons}'
             f'<p class="showing" role="status" aria-live="polite" '
-            f'data-template="{esc(say("showing"))}"></p></div></nav>'
+            f'data-template="{showing}"></p></div></nav>'
         )
 
     def footer(self) -> str:
-        return f'<footer><div class="wrap"><p>{esc(self.say("generated", version=self.run.guide))}</p></div></footer>'
+        said = self.say("Report generated by guide {version}.", version=self.run.guide)
+        return f'<footer><div class="wrap"><p>{esc(said)}</p></div></footer>'
 
     # flows and branches
 
@@ -315,9 +219,11 @@ class Report:
         for result in self.results:
             flows.setdefault(result.flow_id, []).append(result)
         sections = [self.flow(items) for items in flows.values()]
-        empty = f'<p class="empty" id="empty" hidden>{esc(say("empty"))}</p>'
+        nothing = say("No branch matches this filter.")
+        empty = f'<p class="empty" id="empty" hidden>{esc(nothing)}</p>'
         if not sections:
-            sections = [f'<p class="empty">{esc(say("none"))}</p>']
+            none = say("No branch was checked.")
+            sections = [f'<p class="empty">{esc(none)}</p>']
         return f'<main id="results" tabindex="-1"><div class="wrap">{empty}{"".join(sections)}</div></main>'
 
     def flow(self, items: list[BranchResult]) -> str:
@@ -326,35 +232,40 @@ class Report:
         heading = self.new_id("flow")
         statuses = {r.status for r in items}
         worst = "drift" if "drift" in statuses else "flaky" if "flaky" in statuses else "passed"
-        badge = f'<span class="badge {worst}">{esc(self.say(worst))}</span>'
+        badge = f'<span class="badge {worst}">{esc(self.say(STATUS[worst]))}</span>'
         branches = "".join(self.branch(result) for result in items)
+        file = self.say("File")
         return (
             f'<section class="flow" aria-labelledby="{heading}">'
             f'<h2 id="{heading}">{badge} <span class="flow-title">{esc(title)}</span></h2>'
-            f'<p class="flow-meta"><code>{esc(first.flow_id)}</code> · {esc(self.say("file"))} '
+            f'<p class="flow-meta"><code>{esc(first.flow_id)}</code> · {esc(file)} '
             f"<code>{esc(first.flow_file)}</code></p>{branches}</section>"
         )
 
     def branch(self, result: BranchResult) -> str:
         say, status = self.say, result.status
         heading = self.new_id("branch")
-        badge = f'<span class="badge {status}">{esc(say(status))}</span>'
+        badge = f'<span class="badge {status}">{esc(say(STATUS[status]))}</span>'
         if result.reused_from is not None:
-            badge += f' <span class="badge reused">{esc(say("reused"))}</span>'
+            reused = say("Reused verdict")
+            badge += f' <span class="badge reused">{esc(reused)}</span>'
+        steps = say("{n} step(s)", n=result.steps)
         parts = [
             f'<h3 id="{heading}">{badge} <span class="branch-name">{esc(result.branch)}</span></h3>',
-            f'<p class="facts">{esc(duration(result.seconds, say))} · {esc(say("steps", n=result.steps))}</p>',
+            f'<p class="facts">{esc(duration(result.seconds, say, self.lang))} · {esc(steps)}</p>',
         ]
         if result.reused_from is not None:
-            parts.append(f'<p class="reused-from">{esc(say("reused_from", run=result.reused_from))}</p>')
+            said = say("Verdict reused from run {run}: the pages did not change.", run=result.reused_from)
+            parts.append(f'<p class="reused-from">{esc(said)}</p>')
         for number, failure in enumerate(result.failures, 1):
-            parts.append(self.drift(failure, say("attempt_failed", n=number), attempt=True))
+            parts.append(self.drift(failure, say("Attempt {n}: drift", n=number), attempt=True))
         if result.drift is not None:
-            parts.append(self.drift(result.drift, say("report")))
+            parts.append(self.drift(result.drift, say("Drift report")))
         elif result.failures:
+            attempt = say("Attempt {n}: passed", n=len(result.failures) + 1)
             parts.append(
-                f'<p class="attempt-passed"><span class="badge passed">{esc(say("passed"))}</span> '
-                f"{esc(say('attempt_passed', n=len(result.failures) + 1))}</p>"
+                f'<p class="attempt-passed"><span class="badge passed">{esc(say(STATUS["passed"]))}</span> '
+                f"{esc(attempt)}</p>"
             )
         parts.append(self.walked(result))
         parts.extend(self.extras(result))
@@ -373,15 +284,17 @@ class Report:
             else:  # it drifted before completing: finding its target
                 items.append(self.step(Walked(drift.step_id, drift.where, drift.instruction), broke=True))
         opened = " open" if drift is not None else ""
+        summary = say("Steps walked ({n})", n=len(items))
         return (
-            f'<details class="walked"{opened}><summary>{esc(say("walked", n=len(items)))}</summary>'
+            f'<details class="walked"{opened}><summary>{esc(summary)}</summary>'
             f'<ol class="steps">{"".join(items)}</ol></details>'
         )
 
     def step(self, walked: Walked, broke: bool) -> str:
         say = self.say
-        mark = f' <strong class="broke-here">{esc(say("broke"))}</strong>' if broke else ""
-        simulated = f' <span class="simulated">({esc(say("simulated"))})</span>' if walked.simulated else ""
+        here, example = say("Drifted here"), say("simulated example")
+        mark = f' <strong class="broke-here">{esc(here)}</strong>' if broke else ""
+        simulated = f' <span class="simulated">({esc(example)})</span>' if walked.simulated else ""
         attributes = ' class="broke" aria-current="step"' if broke else ""
         return (
             f'<li{attributes}><span class="instruction">{esc(walked.instruction)}</span>{simulated}{mark}'
@@ -402,7 +315,8 @@ class Report:
         if report.url:
             rows.append(("url", f"<code>{esc(report.url)}</code>"))
         rows.append(("fix", esc(report.fix)))
-        listed = "".join(f'<div class="{key}"><dt>{esc(say(key))}</dt><dd>{value}</dd></div>' for key, value in rows)
+        listed = "".join(f'<div class="{key}"><dt>{esc(say(ROWS[key]))}</dt><dd>{value}</dd></div>'
+                         for key, value in rows)
         css = "drift attempt" if attempt else "drift"
         return (
             f'<section class="{css}" aria-label="{esc(title)}"><h4>{esc(title)}</h4><dl>{listed}</dl>'
@@ -414,8 +328,9 @@ class Report:
             return ""
         src = embed(Path(report.screenshot))
         if src is None:
-            return f'<p class="missing">{esc(self.say("no_screenshot", path=report.screenshot))}</p>'
-        caption = self.say("screenshot")
+            missing = self.say("Screenshot not found: {path}", path=report.screenshot)
+            return f'<p class="missing">{esc(missing)}</p>'
+        caption = self.say("Screenshot of the page when it drifted")
         return (
             f'<figure><img src="{esc(src)}" alt="{esc(caption)} ({esc(report.step_id)})">'
             f"<figcaption>{esc(caption)} — <code>{esc(report.screenshot)}</code></figcaption></figure>"
@@ -428,10 +343,16 @@ class Report:
         say = self.say
         command = f"python -m playwright show-trace {shlex.quote(report.trace)}"
         href = relative_link(Path(report.trace), self.folder)
-        linked = f'<p><a href="{esc(href)}" download>{esc(say("open_trace"))}</a></p>' if href else ""
+        download = esc(say("Download the trace (trace.zip)"))
+        linked = f'<p><a href="{esc(href)}" download>{download}</a></p>' if href else ""
+        # « Trace : pour rejouer… »: the sentence's words escaped, then the bold label put in
+        trace = say("Trace")
+        line = esc(say("{label}: {text}")).format(
+            label=f"<strong>{esc(trace)}</strong>",
+            text=esc(say("to replay the branch step by step in Playwright's trace viewer")),
+        )
         return (
-            f'<div class="trace"><p><strong>{esc(say("trace"))}</strong>{esc(say("colon"))} '
-            f'{esc(say("trace_command"))}</p><p><code class="command">{esc(command)}</code></p>{linked}</div>'
+            f'<div class="trace"><p>{line}</p><p><code class="command">{esc(command)}</code></p>{linked}</div>'
         )
 
     def extras(self, result: BranchResult) -> list[str]:
@@ -440,7 +361,7 @@ class Report:
         # The routing's one-line summaries of blocked requests repeat what the grouped list shows.
         warnings = [w for w in result.warnings if not (result.blocked and w.startswith("blocked "))]
         if warnings:
-            parts.append(self.folded("warnings", say("warnings", n=len(warnings)), self.bullets(warnings)))
+            parts.append(self.folded("warnings", say("Warnings ({n})", n=len(warnings)), self.bullets(warnings)))
         if result.blocked:
             hosts: dict[str, list[str]] = {}
             for request in result.blocked:
@@ -449,10 +370,12 @@ class Report:
                 f"<li><strong>{esc(host)}</strong> ({len(items)}){self.bullets(items, code=True)}</li>"
                 for host, items in hosts.items()
             )
-            summary = say("blocked", n=len(result.blocked), hosts=len(hosts))
+            summary = say("Requests blocked outside the fixtures ({n}, {hosts} host(s))", n=len(result.blocked),
+                          hosts=len(hosts))
             parts.append(self.folded("blocked", summary, f"<ul>{listed}</ul>"))
         if result.notes:
-            parts.append(self.folded("notes", say("notes", n=len(result.notes)), self.bullets(result.notes)))
+            said = say("Explanations (--explain) ({n})", n=len(result.notes))
+            parts.append(self.folded("notes", said, self.bullets(result.notes)))
         return parts
 
     @staticmethod
