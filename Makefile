@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup browser check test docs bench lint clean
+.PHONY: setup browser check test docs bench lint i18n clean
 
 setup: $(STAMP)
 
@@ -49,6 +49,12 @@ docs: browser
 bench: browser
 	$(BIN)/python bench/bench_check.py
 	$(BIN)/python bench/bench_scale.py
+
+# Refresh the message catalogues from the code (then translate what is new in the .po files)
+i18n: setup
+	$(BIN)/pybabel extract -k say -k N_ --no-location --omit-header --sort-output -o guide/locale/guide.pot guide
+	$(BIN)/pybabel update -i guide/locale/guide.pot -d guide/locale -D guide --no-fuzzy-matching \
+	  --ignore-obsolete --ignore-pot-creation-date
 
 clean:
 	rm -rf $(VENV) guide-results test-results *.egg-info

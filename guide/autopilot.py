@@ -56,3 +56,6 @@ class AutoPilot:
 
     def drifted(self, ctx: StepContext, drift: Drift) -> None:
         pass  # the engine raises it: the branch stops here
+
+    def lost(self, ctx: StepContext, url: str, known: str) -> None:
+        pass  # the autopilot goes only where the flow says

@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.tree import Tree
 
 from .browser import BrowserNotFound
+from .i18n import LANGUAGES
 from .loader import FlowError, LoadedFlow, load_flows
 from .session import first_line
 from .model import Step
@@ -204,24 +205,77 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_live(args: argparse.Namespace) -> int:
-    from .live import run_live
+    from .engine import Resume
+    from .i18n import language, words
+    from .live import LiveOptions, run_live
+    from .tree import answers_for
 
     loaded = load_flows([args.flow])[0]
+    flow = loaded.flow
+    say = words(language(flow.lang, args.lang))
     given = dict(_assignment(item) for item in args.var)
-    unknown = sorted(set(given) - set(loaded.flow.variables))
+    unknown = sorted(set(given) - set(flow.variables))
     if unknown:
         raise UsageError(f"--var {unknown[0]}: the flow has no such variable; "
-                         f"known: {', '.join(loaded.flow.variables) or 'none'}")
-    outcome = run_live(loaded, fixtures=args.fixtures, start_url=args.start, given=given,
-                       autoplay_s=args.pace if args.autoplay else None, headless=args.headless,
-                       browser_path=args.browser_path, wait_s=args.wait)
+                         f"known: {', '.join(flow.variables) or 'none'}")
+    if args.device and args.device not in _devices():
+        raise UsageError(f"--device {args.device!r}: not a Playwright device; e.g. " +
+                         ", ".join(name for name in _devices() if name.startswith(("iPhone 1", "Pixel")))[:200])
+    resume = None
+    if args.start_from:
+        answers = answers_for(flow, args.start_from)
+        if answers is None:
+            raise UsageError(f"--from {args.start_from}: the flow has no such step")
+        resume = Resume(args.start_from, answers)
+    if args.autoplay and not args.fixtures:
+        given = _values_for_autoplay(loaded, given)  # asked now, in the terminal, before the browser opens
+    outcome = run_live(loaded, LiveOptions(
+        fixtures=args.fixtures, start_url=args.start, given=given, autoplay_s=args.pace if args.autoplay else None,
+        headless=args.headless, browser_path=args.browser_path, channel=args.channel, device=args.device,
+        profile=args.profile, lang=args.lang, wait_s=args.wait, resume=resume))
     for report in outcome.reports:
         errors.print(report.text(), markup=False)
     if outcome.drifts:
-        errors.print(f"{len(outcome.drifts)} step(s) no longer matched the pages: the guide needs an update.")
+        errors.print(say("{count} step(s) no longer matched the pages: the guide needs an update.",
+                         count=len(outcome.drifts)))
         return DRIFT
-    console.print("Procédure terminée." if outcome.finished else "Guide quitté.")
+    console.print(say("Procedure finished.") if outcome.finished else say("Guide closed: run it again to pick up "
+                                                                          "where you stopped."))
     return OK
+
+
+def _devices() -> list[str]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        return list(playwright.devices)
+
+
+def _values_for_autoplay(loaded: LoadedFlow, given: dict[str, str]) -> dict[str, str]:
+    """--autoplay on the real site types the values itself: from --var, the environment or a
+    question in the terminal (never shown, never stored); no terminal: say how to give them."""
+    import getpass
+
+    from .loader import VARIABLE_REF
+    from .tree import walk
+
+    flow = loaded.flow
+    needed = [name for node in walk(flow.steps) for name in VARIABLE_REF.findall(node.step.value or "")]
+    values = dict(given)
+    for name in dict.fromkeys(needed):
+        variable = flow.variables[name]
+        if name in values or (variable.env and os.environ.get(variable.env)):
+            values.setdefault(name, os.environ.get(variable.env or "", ""))
+            continue
+        if not sys.stdin.isatty():
+            raise UsageError(f"--autoplay needs {name} ({variable.label}): pass --var {name}=… "
+                             + (f"or set {variable.env}" if variable.env else ""))
+        try:
+            ask = getpass.getpass if variable.secret else input
+            values[name] = ask(f"{variable.label} : ")
+        except EOFError:
+            raise UsageError(f"no value for {name}: pass --var {name}=…") from None
+    return values
 
 
 def _assignment(text: str) -> tuple[str, str]:
@@ -262,7 +316,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.out.exists() and not args.out.is_dir():
         raise UsageError(f"--out {args.out}: not a folder")
     options = ExportOptions(out=args.out, format=args.format, images=args.images, link_images=args.link_images,
-                            index=args.index, browser_path=args.browser_path, force=args.force)
+                            index=args.index, browser_path=args.browser_path, force=args.force, lang=args.lang)
     print_export(console, export(_flows(args.flows), options), options)
     return OK
 
@@ -339,6 +393,15 @@ def build_parser() -> argparse.ArgumentParser:
     live.add_argument("--wait", type=float, default=20.0, metavar="SECONDS",
                       help="how long to wait for a missing element before saying the page changed")
     live.add_argument("--headless", action="store_true", help="no visible window (demos in CI)")
+    live.add_argument("--device", metavar="NAME",
+                      help='guide at a phone\'s size and touch, e.g. "iPhone 13" (Playwright\'s device list)')
+    live.add_argument("--profile", type=Path, metavar="DIR",
+                      help="keep the browser's profile (logins, cookies) in DIR between runs")
+    live.add_argument("--channel", choices=("chrome", "msedge", "chrome-beta", "msedge-beta"),
+                      help="use the installed Chrome or Edge")
+    live.add_argument("--lang", choices=LANGUAGES, help="the guide's language (default: the flow's lang)")
+    live.add_argument("--from", dest="start_from", metavar="STEP",
+                      help="start at this step (its page is opened), e.g. --from saisir-identifiant")
     browser_arg(live)
 
     shots = verb("shots", cmd_shots, "regenerate the guide's screenshots (overlay drawn, secrets masked) "
@@ -375,6 +438,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", type=Path, required=True, metavar="DIR", help="where OUT/<flow-id>.md|html|pdf go")
     export.add_argument("--force", action="store_true",
                         help="also replace files guide did not write, or that were edited since (default: keep them)")
+    export.add_argument("--lang", choices=LANGUAGES,
+                        help="the guide's fixed words in this language (default: the flow's lang)")
     browser_arg(export)
     export.add_argument("--images", type=Path, default=Path("screenshots"), metavar="DIR",
                         help="the screenshots' folder (guide shots --out), relative to --out (default: screenshots)")
@@ -383,10 +448,16 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--index", action="store_true",
                         help="also write README.md (md) or index.html (html) listing the guides")
 
-    from . import draft
+    from . import capture, draft, inspect
 
     drafting = verb("draft", draft.run, "a first flow from a help document (text, Markdown, PDF, DOCX)")
     draft.add_arguments(drafting)
+    inspecting = verb("inspect", inspect.run, "list every element a step could target on a page, "
+                                             "with the YAML line to paste and whether it is unique")
+    inspect.add_arguments(inspecting)
+    capturing = verb("capture", capture.run, "walk a flow on a site and save every page it loads as a "
+                                             "fixtures tree, personal values scrubbed; report what changed")
+    capture.add_arguments(capturing)
 
     lint = verb("lint", cmd_lint, "validate flows without a browser")
     flows_arg(lint)

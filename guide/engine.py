@@ -21,7 +21,7 @@ from .locate import LocateError
 from .model import Flow, Option, Rule, Step, Target
 from .model import Page as PageSpec
 from .secrets import Values
-from .session import ActionError, PageError
+from .session import ActionError, PageError, url_matches
 from .tree import Path_, allowed, option_steps
 
 
@@ -44,6 +44,38 @@ class GoBack(Exception):
 
 class Skip(Exception):
     """The person skipped a step the page no longer offers (the drift is recorded)."""
+
+
+class Retry(Exception):
+    """Do the step again (the site did not answer, the person went back to a known page)."""
+
+
+class MovedTo(Exception):
+    """The person is on another page than the step's: the engine finds where they are."""
+
+    def __init__(self, url: str):
+        super().__init__(url)
+        self.url = url
+
+
+@dataclass(frozen=True)
+class Resume:
+    """Where to start instead of the first step: a step id, and the answers leading to it."""
+
+    step_id: str
+    answers: dict[str, str] = field(default_factory=dict)
+
+
+class CannotResume(ValueError):
+    """The step asked for cannot be reached (unknown id, or an answer missing on the way)."""
+
+
+class ResumeAt(Exception):
+    """The person chose to pick up where they stopped last time."""
+
+    def __init__(self, resume: Resume):
+        super().__init__(resume.step_id)
+        self.resume = resume
 
 
 class Browsing(Protocol):
@@ -70,6 +102,10 @@ class StepContext:
     number: int  # 1-based position among the steps the person sees; 0 for simulated steps
     total: int
     session: Browsing
+    answers: dict[str, str] = field(default_factory=dict)  # given so far (never a typed value)
+    # The first step on this step's page (id, number): where to pick up again, since what was
+    # typed on the page goes when the page is opened anew.
+    page_start: tuple[str, int] | None = None
     locator: Any = None  # the target, once found (a Playwright Locator)
     value: str | None = None  # resolved fill/select/press value: may be a secret
     rules: list[Rule] = field(default_factory=list)
@@ -85,9 +121,6 @@ class StepContext:
     def where(self) -> str:
         return self.loaded.where(self.path)
 
-    @property
-    def progress(self) -> str:
-        return f"Étape {self.number} sur {self.total}"
 
 
 class Performer(Protocol):
@@ -115,6 +148,7 @@ class Performer(Protocol):
     def perform(self, ctx: StepContext) -> None: ...
     def landed(self, ctx: StepContext) -> None: ...
     def drifted(self, ctx: StepContext, drift: Drift) -> None: ...
+    def lost(self, ctx: StepContext, url: str, known: str) -> None: ...
 
 
 def do_action(ctx: StepContext, timeout_ms: float) -> None:
@@ -150,16 +184,20 @@ class Engine:
 
     # --- the walk ------------------------------------------------------------------------
 
-    def run(self) -> dict[str, str]:
-        """Walk the whole flow from its start page; return the answers given to questions."""
-        self._open(self.flow.start, ("start",), self.flow.steps[0], self.start_url)
+    def run(self, resume: Resume | None = None) -> dict[str, str]:
+        """Walk the flow from its start page (or from `resume`); return the answers given."""
         queue: list[tuple[Path_, Step]] = [(("steps", i), s) for i, s in enumerate(self.flow.steps)]
         answers: dict[str, str] = {}
-        history: list[tuple[int, list[tuple[Path_, Step]], dict[str, str]]] = []
         index = 0
+        if resume is not None:
+            index, answers = self._prepare(queue, resume)
+        self._open_with_retry(self._page_at(queue, index), queue[index] if queue else None)
+        history: list[tuple[int, list[tuple[Path_, Step]], dict[str, str]]] = []
         while index < len(queue):
             path, step = queue[index]
-            ctx = StepContext(self.loaded, step, path, index + 1, len(queue), self.session)
+            start = self._first_of_page(queue, index)
+            ctx = StepContext(self.loaded, step, path, index + 1, len(queue), self.session, answers=dict(answers),
+                              page_start=(queue[start][1].id, start + 1))
             history.append((index, list(queue), dict(answers)))
             try:
                 if step.options:
@@ -173,10 +211,102 @@ class Engine:
                 if history:
                     index, queue, answers = history.pop()
                 continue
+            except Retry:
+                history.pop()
+                continue
+            except MovedTo as moved:
+                history.pop()
+                index = self._follow_person(ctx, queue, index, moved.url)
+                continue
+            except ResumeAt as picked:
+                queue = [(("steps", i), s) for i, s in enumerate(self.flow.steps)]
+                index, answers = self._prepare(queue, picked.resume)
+                history = []
+                self._open_with_retry(self._page_at(queue, index), queue[index])
+                continue
             except Skip:
                 pass
             index += 1
         return answers
+
+    # --- where the person is ---------------------------------------------------------------
+
+    def _page_at(self, queue: list[tuple[Path_, Step]], index: int) -> str:
+        """The page id a step starts on: the page the last step before it led to, or opened."""
+        for path, step in reversed(queue[:index + 1]):
+            if step.open and (path, step) == queue[index]:
+                return step.open
+            if (path, step) != queue[index] and (step.lands or step.open):
+                return step.lands or step.open  # type: ignore[return-value]
+        return self.flow.start
+
+    def _first_of_page(self, queue: list[tuple[Path_, Step]], index: int) -> int:
+        """The first step of the run of steps that happen on the same page as step `index`."""
+        page = self._page_at(queue, index)
+        while index > 0 and self._page_at(queue, index - 1) == page and not queue[index - 1][1].options:
+            index -= 1
+        return index
+
+    def _follow_person(self, ctx: StepContext, queue: list[tuple[Path_, Step]], index: int, url: str) -> int:
+        """Where to go on when the person reached `url` their own way (Entrée, the back button…).
+
+        Ahead: the steps between are done. Behind: back to the first step of that page.
+        Nowhere the flow knows: the performer offers to go back to the last known page.
+        """
+        def on(position: int) -> bool:
+            return url_matches(self.flow.pages[self._page_at(queue, position)], url)
+
+        def first_of_page(position: int) -> int:
+            while position > 0 and on(position - 1):
+                position -= 1
+            return position
+
+        if on(index):  # this very page, afresh (a new tab): from its first step
+            return first_of_page(index)
+        ahead = [j for j in range(index + 1, len(queue)) if on(j)]
+        if ahead:
+            return ahead[0]
+        behind = [j for j in range(index - 1, -1, -1) if on(j)]
+        if behind:
+            return first_of_page(behind[0])
+        known = self.flow.pages[self._page_at(queue, index)]
+        self.performer.lost(ctx, url, known.url.replace("*", ""))
+        return index
+
+    def _prepare(self, queue: list[tuple[Path_, Step]], resume: Resume) -> tuple[int, dict[str, str]]:
+        """Lay out the queue up to `resume.step_id` with its answers, without doing anything."""
+        answers: dict[str, str] = {}
+        index = -1
+        while index + 1 < len(queue):
+            index += 1
+            path, step = queue[index]
+            if step.id == resume.step_id:
+                return index, answers
+            if step.options:
+                chosen = next((o for o in step.options if o.id == resume.answers.get(step.id)), None)
+                if chosen is None:
+                    continue  # not answered: the steps after the question are still reachable
+                answers[step.id] = chosen.id
+                queue[index + 1:index + 1] = option_steps(path, step.options.index(chosen), chosen)
+        raise CannotResume(f"step {resume.step_id!r} is not on the way with the answers given "
+                           f"({', '.join(f'{q}: {a}' for q, a in resume.answers.items()) or 'none'})")
+
+    def _open_with_retry(self, page_id: str, first: tuple[Path_, Step] | None) -> None:
+        """Open the page the walk starts on; a person may retry when the site does not answer."""
+        step = first[1] if first else self.flow.steps[0]
+        ctx = StepContext(self.loaded, step, first[0] if first else ("steps", 0), 1, 1, self.session)
+        while True:
+            try:
+                self._open(page_id, ("start",), step, self.start_url if page_id == self.flow.start else None)
+                return
+            except Drift as drift:
+                try:
+                    self.performer.drifted(ctx, drift)
+                except Retry:
+                    continue
+                except Skip:
+                    raise drift from None
+                raise
 
     def _ask(self, ctx: StepContext, answers: dict[str, str]) -> Option:
         ctx.options = [o for o in ctx.step.options if allowed(o, answers)]

@@ -1,16 +1,20 @@
 """`guide live`: walk a person through a flow in a visible browser, with the overlay.
 
 The person is the performer: the engine (the same one `guide check` uses) finds each target
-strictly and shows it; this module waits until the person has done what the step asks
-(clicked the highlighted element, filled the field, picked the radio, or the expected page
-loaded). It follows full navigations and new tabs, waits for slow pages, and when the page
-no longer matches the guide it says so plainly and records the drift.
+strictly and shows it; this module waits until the person has done what the step asks — however
+they did it: the highlighted click, Entrée in a field, the browser's back button, a link
+opened in a new tab, the expected page reached by another way — and says the right thing when
+something goes wrong: a site that does not answer is not drift, a target twice on the page is
+not « introuvable ». It speaks the flow's language (guide.i18n), never asks in the terminal
+what the person types in the page, saves the step reached after each step (guide.progress) and
+offers to pick up there next time.
 
 Nothing the person types is read here: the overlay evaluates a field's rules in the page.
 """
 
 from __future__ import annotations
 
+import html
 import time
 from collections import deque
 from collections.abc import Callable
@@ -21,22 +25,24 @@ from typing import Any
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
-from . import furniture, locate, overlay
+from . import furniture, locate, overlay, progress
 from .actions import action as action_named
-from .engine import Drift, GoBack, Skip, StepContext, Stop, do_action
-from .locate import LocateError
+from .engine import Drift, GoBack, MovedTo, Resume, ResumeAt, Retry, Skip, StepContext, Stop, do_action
+from .i18n import Say, language, words
 from .loader import LoadedFlow
+from .locate import LocateError
 from .model import Option
 from .protocol import Button, Event, Key, Status
 from .reports import DriftReport
 from .secrets import Values
 from .session import Session, url_matches
 
-PREV = {"id": Button.PREV, "label": "Précédent"}
-NEXT = {"id": Button.NEXT, "label": "Suivant", "primary": True}
-QUIT = {"id": Button.QUIT, "label": "Quitter"}
-SKIP = {"id": Button.SKIP, "label": "Passer cette étape"}
-WAITING = "En attente de la page…"
+NETWORK = ("net::ERR_", "NS_ERROR_", "ERR_CONNECTION", "ERR_NAME_NOT_RESOLVED", "ERR_TIMED_OUT",
+           "ERR_INTERNET_DISCONNECTED", "Timeout")
+
+
+def _button(ident: str, label: str, primary: bool = False) -> dict[str, Any]:
+    return {"id": ident, "label": label, "primary": primary}
 
 
 @dataclass
@@ -45,16 +51,22 @@ class Person:
 
     session: Session
     values: Values
+    say: Say = field(default_factory=lambda: words("fr"))
     wait_ms: float = 20_000  # how long a missing target may take to appear before it is drift
     autoplay_s: float | None = None  # --autoplay: do each step after this pause
     idle: Callable[[Person], None] | None = None  # called while waiting (tests drive a person here)
     timeout_ms: float = 30_000
     simulates_outside: bool = False
     patience_ms: float = 250  # one look for a missing target, between two looks at the person
+    answers: dict[str, str] = field(default_factory=dict)  # autoplay: the answers to give
+    keep_progress: bool = True
+    offer: progress.Progress | None = None  # where the previous run stopped: offered once
     drifts: list[Drift] = field(default_factory=list)
     events: deque[dict[str, Any]] = field(default_factory=deque)
     shown: StepContext | None = None
+    last_known: str = ""  # the last page of the flow the person was on
     _navigated: bool = False
+    _card: tuple[StepContext, list[dict[str, Any]], dict[str, Any]] | None = None  # the last card shown
 
     def __post_init__(self) -> None:
         context = self.session.context
@@ -65,14 +77,15 @@ class Person:
     # --- the Performer protocol -------------------------------------------------------------
 
     def choose(self, ctx: StepContext) -> Option:
+        self._offer_resume(ctx)
         self._furniture_first(ctx)
-        buttons = [{"id": o.id, "label": o.label} for o in ctx.options]
-        self._show(ctx, buttons + self._nav(ctx, next_button=False))
+        self._redraw(ctx)
         if self.autoplay_s is not None:
             self._pause()
-            return ctx.options[0]
+            wanted = self.answers.get(ctx.step.id)
+            return next((o for o in ctx.options if o.id == wanted), ctx.options[0])
         ids = {o.id for o in ctx.options}
-        event = self._wait(lambda e: e.get("type") == Event.BUTTON and e.get("id") in ids)
+        event = self._wait(lambda e: e.get("type") == Event.BUTTON and e.get("id") in ids, ctx=ctx)
         assert event is not None
         return next(o for o in ctx.options if o.id == event["id"])
 
@@ -80,14 +93,22 @@ class Person:
         """The target is not there yet: say so once, and keep listening to the person."""
         if self.shown is not ctx or ctx.locator is not None:
             ctx.locator = None
-            self._show(ctx, self._nav(ctx, next_button=False), status=Status.WAITING, message=WAITING)
-        self._drain()
+            self._show(ctx, self._nav(ctx, next_button=False), status=Status.WAITING,
+                       message=self.say("Waiting for the page…"))
+        self._drain(ctx)
+        self._followed(ctx, done_if_landed=False)  # already past it (Entrée sent the form)?
 
     def show(self, ctx: StepContext) -> None:
         # what the person did for the previous step (a radio fires click *and* change) must
         # not complete this one
         self.events = deque(e for e in self.events if e.get("type") != Event.TARGET)
+        self._offer_resume(ctx)
         self._furniture_first(ctx)
+        if ctx.number and self.keep_progress:  # from the page's first step: what was typed there goes
+            step_id, number = ctx.page_start or (ctx.step.id, ctx.number)
+            progress.save(ctx.loaded, step_id, number, ctx.answers)
+        if not ctx.step.outside:
+            self.last_known = self.session.url
         self._show(ctx, self._nav(ctx, next_button=not ctx.step.acts))
 
     def perform(self, ctx: StepContext) -> None:
@@ -108,16 +129,85 @@ class Person:
         pass
 
     def drifted(self, ctx: StepContext, drift: Drift) -> None:
-        """Say plainly that the page no longer matches; the person skips the step or quits."""
+        """Say what went wrong in the person's words: a silent site, or a page that changed."""
+        if _network(drift):
+            self._site_silent(ctx, drift)
         self.drifts.append(drift)
         if self.autoplay_s is not None:  # nobody to ask: a demo stops at the first drift
             raise Stop()
-        message = (f"Cette page ne correspond plus au guide : « {self.values.mask(drift.expected)} » est "
-                   "introuvable. Vous pouvez passer cette étape ou quitter le guide.")
         ctx.locator = None
-        self._show(ctx, [SKIP, QUIT], status=Status.DRIFT, message=message)
+        self._show(ctx, [_button(Button.SKIP, self.say("Skip this step")), self._quit_button()], status=Status.DRIFT,
+                   message=self._drift_words(ctx, drift))
         self._wait(lambda e: e.get("type") == Event.BUTTON and e.get("id") == Button.SKIP)
         raise Skip()
+
+    def lost(self, ctx: StepContext, url: str, known: str) -> None:
+        """The person is on a page the flow does not know: say where, offer the way back."""
+        if self.autoplay_s is not None:
+            raise Stop()
+        message = self.say("You are on a page this guide does not know ({url}). You can go back to the last "
+                           "page of the guide, or quit.", url=url)
+        self._show(replace(ctx, locator=None), [_button(Button.BACK, self.say("Go back"), primary=True),
+                                                self._quit_button()], status=Status.DRIFT, message=message)
+        self._wait(lambda e: e.get("type") == Event.BUTTON and e.get("id") == Button.BACK)
+        self._goto(self.last_known or known)
+
+    def _offer_resume(self, ctx: StepContext) -> None:
+        """The previous run stopped at step N: pick up there, or start again."""
+        offer, self.offer = self.offer, None
+        if offer is None:
+            return
+        resume = self.say("Resume at step {number}", number=offer.number)
+        self._show(replace(ctx, locator=None), [_button(Button.RESUME, resume, primary=True),
+                                                _button(Button.RESTART, self.say("Start again"))],
+                   instruction=self.say("Last time you stopped at step {number}.", number=offer.number))
+        answer = self._wait(lambda e: e.get("type") == Event.BUTTON and e.get("id") in (Button.RESUME, Button.RESTART))
+        if answer is not None and answer.get("id") == Button.RESUME:
+            raise ResumeAt(Resume(offer.step_id, offer.answers))
+
+    # --- what to say ---------------------------------------------------------------------------
+
+    def _drift_words(self, ctx: StepContext, drift: Drift) -> str:
+        named = locate.describe(ctx.step.target) if ctx.step.target else ""
+        say = self.say
+        texts = {
+            "missing target": say("This page no longer matches the guide: {what} cannot be found.", what=named),
+            "hidden target": say("This page no longer matches the guide: {what} is not shown.", what=named),
+            "ambiguous target": say("This page no longer matches the guide: {what} appears more than once, and "
+                                    "the guide cannot tell which one to use.", what=named),
+            "disabled target": say("{what} cannot be used on this page for now.", what=named),
+            "covered target": say("{what} is hidden by something else on the page.", what=named),
+            "page not responding": say("The page no longer responds."),
+            "page crashed": say("The page stopped working."),
+        }
+        text = texts.get(drift.problem, say("This page is not the one the guide expected."))
+        return text + " " + say("You can skip this step or quit the guide.")
+
+    def _site_silent(self, ctx: StepContext, drift: Drift) -> None:
+        """The site does not answer (network, certificate, down): not drift. Retry, or quit."""
+        certificate = "CERT" in drift.found
+        message = (self.say("The site's connection is not secure: the guide will not open it.") if certificate
+                   else self.say("The site does not respond. Check your connection, then try again."))
+        if self.autoplay_s is not None:
+            self.drifts.append(drift)
+            raise Stop()
+        try:  # the browser's own error page takes no overlay: a plain page holds the card
+            self.session.page.set_content(f"<!doctype html><title>{html.escape(ctx.loaded.flow.title)}</title>")
+        except PlaywrightError:
+            pass
+        self._show(replace(ctx, locator=None), [_button(Button.RETRY, self.say("Try again"), primary=True),
+                                                self._quit_button()], status=Status.DRIFT, message=message)
+        self._wait(lambda e: e.get("type") == Event.BUTTON and e.get("id") == Button.RETRY)
+        raise Retry()
+
+    def _quit_button(self) -> dict[str, Any]:
+        return _button(Button.QUIT, self.say("Quit"))
+
+    def _nav(self, ctx: StepContext, next_button: bool) -> list[dict[str, Any]]:
+        buttons = [_button(Button.PREV, self.say("Previous"))] if ctx.number > 1 else []
+        if next_button:
+            buttons.append(_button(Button.NEXT, self.say("Next"), primary=True))
+        return [*buttons, self._quit_button()]
 
     # --- waiting for the person -----------------------------------------------------------------
 
@@ -127,42 +217,97 @@ class Person:
         while True:
             while self.events:
                 event = self.events.popleft()
-                self._global(event)
+                self._global(event, ctx)
                 if event.get("type") == Event.PASTE and on_paste:
                     on_paste(str(event.get("value", "")))
                 elif accept(event):
                     return event
             if until and until():
                 return None
+            if ctx is not None:
+                self._followed(ctx)
             if self._navigated and ctx is not None:  # a full load wiped the overlay: draw it again
                 self._navigated = False
+                self._back_in_new_tab()
                 self._redraw(ctx)
             self._pump()
 
-    def _global(self, event: dict[str, Any]) -> None:
+    def _followed(self, ctx: StepContext, done_if_landed: bool = True) -> None:
+        """The person left the step's page their own way: the engine finds where they are."""
+        step = ctx.step
+        if step.outside or self.shown is not ctx or not self.last_known or self.autoplay_s is not None:
+            return  # reading e-mail, or not shown yet: leaving is expected
+        here = self.session.url
+        if here == self.last_known or here.startswith(("about:", "chrome")):
+            return
+        lands = ctx.loaded.flow.pages[step.lands] if step.lands else None
+        if done_if_landed and lands is not None and url_matches(lands, here):
+            return  # arriving where the step leads completes it (see _landed_if)
+        known = ctx.loaded.flow.pages
+        if any(url_matches(page, here) and url_matches(page, self.last_known) for page in known.values()):
+            return  # the same page of the flow (another query, an anchor)
+        raise MovedTo(here)
+
+    def _global(self, event: dict[str, Any], ctx: StepContext | None) -> None:
         kind, ident = event.get("type"), event.get("id") or event.get("key")
         if (kind == Event.BUTTON and ident == Button.QUIT) or (kind == Event.KEY and ident == Key.QUIT):
-            raise Stop()
+            self._confirm_quit(ctx)
         if (kind == Event.BUTTON and ident == Button.PREV) or (kind == Event.KEY and ident == Key.PREV):
             raise GoBack()
         if kind == Event.KEY and ident == Key.NEXT:
             event.update(type=Event.BUTTON, id=Button.NEXT)
 
-    def _drain(self) -> None:
+    def _confirm_quit(self, ctx: StepContext | None) -> None:
+        """Échap or « Quitter »: ask first; what was done is kept for next time."""
+        if ctx is None or self.autoplay_s is not None:
+            raise Stop()
+        self._show(replace(ctx, locator=None), [_button(Button.LEAVE, self.say("Quit the guide"), primary=True),
+                                                _button(Button.STAY, self.say("Continue"))],
+                   status=Status.DRIFT, message=self.say("Quit the guide? You can pick up at this step next time."))
+        answer = self._wait(lambda e: e.get("type") == Event.BUTTON and e.get("id") in (Button.LEAVE, Button.STAY))
+        if answer is not None and answer.get("id") == Button.LEAVE:
+            raise Stop()
+        self._redraw(ctx)
+
+    def _drain(self, ctx: StepContext | None = None) -> None:
         """Handle quit/back while the person waits for a page."""
         while self.events:
-            self._global(self.events.popleft())
+            self._global(self.events.popleft(), ctx)
 
     def _pump(self, ms: float = 50) -> None:
         try:
             self.session.page.wait_for_timeout(ms)
-        except PlaywrightError:  # the tab was closed: go on in the newest one
-            pages = [p for p in self.session.context.pages if not p.is_closed()]
-            if not pages:
-                raise Stop() from None
-            self.session.page = pages[-1]
+        except PlaywrightError:  # the tab was closed: go on in another one, or pause
+            self._tab_closed()
         if self.idle:
             self.idle(self)
+
+    def _tab_closed(self) -> None:
+        """The person closed the tab: go on in another, or wait for a new one (the guide pauses)."""
+        pages = [p for p in self.session.context.pages if not p.is_closed()]
+        if pages:
+            page = pages[-1]
+        else:
+            try:
+                page = self.session.context.wait_for_event("page", timeout=0)  # until the person opens one
+            except PlaywrightError:  # the browser itself was closed
+                raise Stop() from None
+        self.session.page = page
+        if self.last_known and page.url in ("", "about:blank"):  # a new empty tab: back to where they were
+            self._goto(self.last_known)
+        self._navigated = True
+
+    def _back_in_new_tab(self) -> None:
+        """An empty tab the person opened (not one the site did): take them back where they were,
+        to the first step of that page (what they had typed there went with the closed tab)."""
+        page = self.session.page
+        try:
+            blank = page.url in ("", "about:blank") and page.opener() is None
+        except PlaywrightError:
+            return
+        if blank and self.last_known:
+            self._goto(self.last_known)
+            raise MovedTo(self.last_known)
 
     def _pause(self) -> None:
         deadline = time.monotonic() + (self.autoplay_s or 0)
@@ -183,18 +328,22 @@ class Person:
 
     def _open_pasted(self, url: str) -> None:
         if url.startswith(("https://", "http://")):
-            self.session.page.goto(url)
+            self._goto(url)
+
+    def _goto(self, url: str) -> None:
+        try:
+            self.session.page.goto(url, timeout=self.timeout_ms)
+        except PlaywrightError:
+            pass  # the next look at the page says what is wrong
+        self._navigated = True
 
     # --- drawing --------------------------------------------------------------------------------
 
-    def _nav(self, ctx: StepContext, next_button: bool) -> list[dict[str, Any]]:
-        buttons = [PREV] if ctx.number > 1 else []
-        return buttons + ([NEXT] if next_button else []) + [QUIT]
-
     def _show(self, ctx: StepContext, buttons: list[dict[str, Any]], **kwargs: Any) -> None:
         self.shown = ctx
+        self._card = (ctx, buttons, kwargs)
         try:
-            overlay.show(ctx, self.session.page, buttons=buttons, **kwargs)
+            overlay.show(ctx, self.session.page, buttons=buttons, say=self.say, **kwargs)
         except PlaywrightError:
             self._navigated = True  # drawn on a page that went away: redraw on the next one
 
@@ -205,13 +354,20 @@ class Person:
         for piece in furniture.showing(self.session.page, ctx.loaded.flow.furniture):
             shown = furniture.appears(self.session.page, piece)
             button = furniture.closer(shown, piece)
-            message = f"Fermez d'abord {piece.name} : cliquez sur « {locate.words_of(piece.dismiss)} »."
-            self._show(replace(ctx, locator=button), [QUIT], instruction=message)
+            message = self.say("First close {name}: click « {button} ».", name=piece.name,
+                               button=locate.words_of(piece.dismiss))
+            self._show(replace(ctx, locator=button), [self._quit_button()], instruction=message)
             self._wait(lambda e: False, until=lambda: not shown.count())
         self.events = deque(e for e in self.events if e.get("type") != Event.TARGET)
 
     def _redraw(self, ctx: StepContext) -> None:
+        if self._card is not None and self._card[2] and self._card[2].get("status") == Status.DRIFT:
+            self._show(*self._card[:2], **self._card[2])  # a question to the person: ask it again as it was
+            return
         self._furniture_first(ctx)
+        if ctx.step.options:  # a question: its answers again
+            self._show(ctx, [_button(o.id, o.label) for o in ctx.options] + self._nav(ctx, next_button=False))
+            return
         if ctx.step.target is not None:
             try:
                 ctx.locator = self.session.find(ctx.step.target, 1000, ctx.step.acts)
@@ -235,6 +391,11 @@ class Person:
             self._navigated = True
 
 
+def _network(drift: Drift) -> bool:
+    """Drift that is only the site not answering: a person retries, nothing changed in the guide."""
+    return drift.problem == "page did not open" and any(word in drift.found for word in NETWORK)
+
+
 @dataclass
 class LiveOutcome:
     finished: bool  # walked to the last step (else the person quit)
@@ -242,34 +403,101 @@ class LiveOutcome:
     reports: list[DriftReport]  # the drifts as guide check words them, secrets masked
 
 
-def run_live(loaded: LoadedFlow, *, fixtures: Path | None = None, start_url: str | None = None,
-             given: dict[str, str] | None = None, autoplay_s: float | None = None, headless: bool = False,
-             browser_path: str | None = None, wait_s: float = 20.0,
-             idle: Callable[[Person], None] | None = None) -> LiveOutcome:
-    """Open a browser on the flow's first page and guide the person to the end."""
+@dataclass
+class LiveOptions:
+    """How the person's browser is set up (guide live's options)."""
+
+    fixtures: Path | None = None  # serve the pages from fixtures (demos, training)
+    start_url: str | None = None
+    given: dict[str, str] = field(default_factory=dict)  # --var: values for autoplay
+    autoplay_s: float | None = None
+    headless: bool = False
+    browser_path: str | None = None
+    channel: str | None = None  # chrome, msedge: the installed browser
+    device: str | None = None  # a Playwright device name: "iPhone 13"
+    profile: Path | None = None  # a persistent browser profile (logins, cookies) kept between runs
+    lang: str | None = None  # overrides the flow's lang
+    wait_s: float = 20.0
+    resume: Resume | None = None
+    answers: dict[str, str] = field(default_factory=dict)  # autoplay: which option to take
+
+
+def run_live(loaded: LoadedFlow, options: LiveOptions | None = None,
+             idle: Callable[[Person], None] | None = None, **legacy: Any) -> LiveOutcome:
+    """Open a browser on the flow's first page (or where `resume` says) and guide the person."""
     from playwright.sync_api import sync_playwright
 
     from .browser import launch, resolve_browser
-    from .runner import LIVE, context_maker, run_branch
+    from .runner import LIVE, run_branch
 
+    options = options or LiveOptions(**legacy)
     flow = loaded.flow
-    # Against fixtures the test values fit the pages; on the real site only autoplay types.
-    values = Values.for_fixtures(flow) if fixtures else Values.for_person(flow, given or {})
+    say = words(language(flow.lang, options.lang))
+    # Against fixtures the test values fit the pages. On the real site the person types in the
+    # page: values are needed by --autoplay only, and the command line gathered them beforehand.
+    values = Values.for_fixtures(flow) if options.fixtures else Values.for_person(
+        flow, options.given, interactive=False, missing_ok=options.autoplay_s is None)
+
+    offer = None
+    if options.resume is None and options.autoplay_s is None:
+        last = progress.load(loaded)
+        offer = last if last is not None and last.number > 1 else None
 
     def person(session: Session) -> Person:
-        return Person(session, values, wait_ms=wait_s * 1000, autoplay_s=autoplay_s, idle=idle,
+        return Person(session, values, say, wait_ms=options.wait_s * 1000, autoplay_s=options.autoplay_s,
+                      idle=idle, answers=options.answers, keep_progress=options.autoplay_s is None, offer=offer,
                       # a demo on fixtures plays the mailbox too; on the real site the person reads it
-                      simulates_outside=autoplay_s is not None and fixtures is not None)
+                      simulates_outside=options.autoplay_s is not None and options.fixtures is not None)
 
     with sync_playwright() as playwright:
-        browser = launch(playwright, resolve_browser(browser_path, playwright), headless=headless,
-                         offline=fixtures is not None)
-        try:
-            run = run_branch(loaded, "live", context_maker(browser, LIVE), LIVE, fixtures, person, values,
-                             start_url=start_url, close_furniture=autoplay_s is not None)
-        finally:
-            browser.close()
+        spec = replace(LIVE, args=_context_args(playwright, options), lang=language(flow.lang, options.lang))
+        if options.profile is not None:
+            # a browser of the person's own: logins and cookies stay from one run to the next
+            options.profile.mkdir(parents=True, exist_ok=True)
+            executable = None if options.channel else resolve_browser(options.browser_path, playwright).executable
+            from .browser import launch_args
+            from .matching import register
+
+            register(playwright)
+            context = playwright.chromium.launch_persistent_context(
+                options.profile, headless=options.headless, channel=options.channel, executable_path=executable,
+                args=launch_args(offline=options.fixtures is not None), **spec.args)
+            run = run_branch(loaded, "live", lambda: context, spec, options.fixtures, person, values,
+                             start_url=options.start_url, close_furniture=options.autoplay_s is not None,
+                             resume=options.resume)
+        else:
+            if options.channel:
+                from .matching import register
+
+                register(playwright)
+                browser = playwright.chromium.launch(channel=options.channel, headless=options.headless)
+            else:
+                browser = launch(playwright, resolve_browser(options.browser_path, playwright),
+                                 headless=options.headless, offline=options.fixtures is not None)
+            try:
+                run = run_branch(loaded, "live", lambda: browser.new_context(**spec.args), spec, options.fixtures,
+                                 person, values, start_url=options.start_url,
+                                 close_furniture=options.autoplay_s is not None, resume=options.resume)
+            finally:
+                browser.close()
     # a drift the person could not skip (the start page did not match) ends the guide
     drifts = run.performer.drifts + ([run.drift] if run.drift is not None else [])
     finished = not run.stopped and run.drift is None
+    if finished and options.autoplay_s is None:
+        progress.clear(loaded)
     return LiveOutcome(finished, drifts, [DriftReport.from_drift(d, values) for d in drifts])
+
+
+def _context_args(playwright: Any, options: LiveOptions) -> dict[str, Any]:
+    """The window a person lives in: the page fills it and follows its size, or a phone's."""
+    from .runner import LIVE
+
+    args = dict(LIVE.args)
+    if options.device:
+        device = dict(playwright.devices[options.device])
+        device.pop("default_browser_type", None)
+        return {**args, **device}
+    if options.headless:
+        return args  # no window to fill: the check's 1280×720
+    args.pop("viewport", None)
+    return {**args, "no_viewport": True}

@@ -29,8 +29,14 @@ class Button:
 
     PREV: Final = "prev"
     NEXT: Final = "next"
-    QUIT: Final = "quit"
+    QUIT: Final = "quit"  # asks first: LEAVE confirms, STAY goes on
     SKIP: Final = "skip"
+    RETRY: Final = "retry"  # the site did not answer: try again
+    BACK: Final = "back"  # go back to the last page the guide knows
+    LEAVE: Final = "leave"
+    STAY: Final = "stay"
+    RESUME: Final = "resume"  # pick up where the previous run stopped
+    RESTART: Final = "restart"
 
 
 class Status:

@@ -20,7 +20,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from . import masking, overlay
 from .files import private_folder, publish_private
-from .engine import Drift, Engine, Performer, Stop
+from .engine import Drift, Engine, Performer, Resume, Stop
 from .loader import LoadedFlow
 from .reports import BranchResult, DriftReport, Walked
 from .routing import FixtureRouter, summarise
@@ -43,6 +43,7 @@ class ContextSpec:
     args: dict[str, Any]  # browser.new_context(**args)
     overlay: bool = False  # inject the overlay into every page
     clock: datetime | None = None  # a fixed clock (screenshots)
+    lang: str = "fr"  # the overlay's own words
 
 
 # Deterministic size, language, clock zone and motion: the check's settings.
@@ -66,7 +67,7 @@ def prepare(context: BrowserContext, spec: ContextSpec, fixtures: Path | None) -
     if router is not None:
         router.install(context)
     if spec.overlay:
-        overlay.install(context)
+        overlay.install(context, spec.lang)
     return router
 
 
@@ -97,7 +98,7 @@ def run_branch(loaded: LoadedFlow, branch: str, make_context: ContextMaker, spec
                fixtures: Path | None, make_performer: Callable[[Session], P], values: Values, *,
                start_url: str | None = None, artifacts: Path | None = None,
                close_furniture: bool = True, before_close: Callable[[BrowserContext], None] | None = None,
-               deadline_s: float | None = None) -> Run[P]:
+               deadline_s: float | None = None, resume: Resume | None = None) -> Run[P]:
     """Walk one branch in a fresh context; on drift, describe it (and keep artifacts).
 
     `close_furniture`: close the flow's banners and notices whenever they get in the way (not
@@ -123,7 +124,7 @@ def run_branch(loaded: LoadedFlow, branch: str, make_context: ContextMaker, spec
     try:
         with watching(deadline_s, marker_of(context.browser)) as watch:
             try:
-                run.answers = engine.run()
+                run.answers = engine.run(resume)
             except PlaywrightError as error:  # the page crashed, hung (ended by the watchdog) or flooded
                 raise unresponsive(engine, error, watch is not None and watch.expired, deadline_s) from None
     except Stop:

@@ -38,6 +38,7 @@ class Values:
     secret_names: set[str] = field(default_factory=set)
     ask: Callable[[str, str, bool], str] | None = None  # (name, label, secret) -> value
     labels: dict[str, str] = field(default_factory=dict)
+    missing_ok: bool = False  # live without autoplay: the person types it in the page, guide never needs it
 
     @classmethod
     def for_fixtures(cls, flow: Flow) -> Values:
@@ -48,7 +49,7 @@ class Values:
 
     @classmethod
     def for_person(cls, flow: Flow, given: Mapping[str, str], environ: Mapping[str, str] = os.environ,
-                   interactive: bool = True) -> Values:
+                   interactive: bool = True, missing_ok: bool = False) -> Values:
         """Values for the real site: --var, then the environment, then a prompt when needed."""
         values = {}
         for name, variable in flow.variables.items():
@@ -58,10 +59,12 @@ class Values:
                 values[name] = environ[variable.env]
         return cls(values, {n for n, v in flow.variables.items() if v.secret},
                    ask=_prompt if interactive else None,
-                   labels={n: v.label for n, v in flow.variables.items()})
+                   labels={n: v.label for n, v in flow.variables.items()}, missing_ok=missing_ok)
 
     def get(self, name: str) -> str:
         if name not in self.values:
+            if self.missing_ok:
+                return ""
             if self.ask is None:
                 raise MissingValue(f"no value for {name!r} ({self.labels.get(name, name)}): "
                                    f"pass --var {name}=… or set its environment variable")

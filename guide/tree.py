@@ -45,6 +45,23 @@ def walk(steps: Sequence[Step], answers: Mapping[str, str] | None = None,
                 yield from walk(option.steps, answers, here + ("options", number, "steps"))
 
 
+def answers_for(flow: Flow, step_id: str) -> dict[str, str] | None:
+    """The answers that lead to a step (its options on the way, and what they require); None
+    when the flow has no such step."""
+    def search(steps: Sequence[Step], answers: dict[str, str]) -> dict[str, str] | None:
+        for step in steps:
+            if step.id == step_id or any(sub.id == step_id for sub in step.simulate):
+                return answers
+            for option in step.options:
+                needed = {q: (w if isinstance(w, str) else w[0]) for q, w in option.when.items()}
+                found = search(option.steps, {**needed, **answers, step.id: option.id})
+                if found is not None:
+                    return found
+        return None
+
+    return search(flow.steps, {})
+
+
 def allowed(option: Option, answers: Mapping[str, str]) -> bool:
     """Is `option` offered after these answers (its `when:` conditions)?"""
     for question, wanted in option.when.items():

@@ -9,6 +9,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"  # the bundled tree: pages built on the real DSFR
 HANDWRITTEN = ROOT / "tests" / "fixtures" / "handwritten"  # the first, hand-written pages
@@ -23,3 +25,9 @@ def guide(*args: str, env: dict[str, str] | None = None, runner: Sequence[str] =
     """
     return subprocess.run([*runner, sys.executable, "-m", "guide", *args], capture_output=True, text=True,
                           timeout=timeout, env={**os.environ, **(env or {})}, cwd=cwd)
+
+
+@pytest.fixture(autouse=True)
+def private_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """guide live keeps where a person stopped under $XDG_STATE_HOME: never the tester's own."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))

@@ -87,7 +87,7 @@ class SimulatedPerson:
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
 
     def use_target(self, page, state, step) -> None:
-        cut = state["cutout"]
+        cut = (state["cutoutLines"] or [state["cutout"]])[0]  # a link over two lines: its first line
         page.mouse.click(cut["x"] + cut["width"] / 2, cut["y"] + cut["height"] / 2)
         if step.action == "fill" and not state["instruction"].startswith("Fermez d'abord"):
             name = step.value.strip("{}")

@@ -186,7 +186,7 @@ def step_context(
         step.setdefault("value", "{mot_de_passe}")
     return SimpleNamespace(
         step=Step(id="etape", instruction=instruction, target=target, action=action, **step),
-        loaded=SimpleNamespace(flow=SimpleNamespace(title="Générer mon mot de passe", tables={})),
+        loaded=SimpleNamespace(flow=SimpleNamespace(title="Générer mon mot de passe", tables={}, lang="fr")),
         number=number,
         total=total,
         progress=f"Étape {number} sur {total}",

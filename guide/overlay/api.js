@@ -58,7 +58,7 @@ function makeApi(N, D, PROTOCOL, parts) {
     shown.shown();
     events.want(card);
     if (t) ui.rules.evaluate(t);
-    if (t && changed) ui.highlight.reveal();
+    if (t && changed) ui.highlight.reveal(ui.popover.size().h + ui.popover.gap + ui.popover.edge);
     ui.loop.update(true);              // drawn synchronously, before the next paint
     if ((!t || card.status === PROTOCOL.status.DRIFT) && !focusWasInside) takeFocus(ui.popover);
     ui.loop.start();
@@ -100,6 +100,7 @@ function makeApi(N, D, PROTOCOL, parts) {
     return {
       visible: vis,
       cutout: vis ? ui.highlight.cutout() : null,
+      cutoutLines: vis ? ui.highlight.lines() : null,  // a target wrapped over lines: one box per line
       popover: vis ? ui.popover.box() : null,
       instruction: c ? c.instruction : '',
       progress: c ? c.progress : '',

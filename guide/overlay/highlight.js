@@ -5,7 +5,7 @@
  * headers and fixed footers when a card first points at it.
  *
  * makeHighlight(N, W, D, E, dom) -> {padding, track(target), refreshClips(), measure() -> g,
- *   draw(g), cutout(), reveal(), settle(g), reset()}
+ *   draw(g), cutout(), lines(), reveal(), settle(g), reset()}
  *   g: {vp: {w, h}, rect, vis, cut}: viewport px; rect the target's box, vis its visible part,
  *   cut the cutout (vis + padding, clipped); each {l, t, r, b} or null.
  */
@@ -19,13 +19,14 @@ function makeHighlight(N, W, D, E, dom) {
   E.attr(back, 'focusable', 'false');
   var dim = E.svg('path', 'g-dim', back);
   E.attr(dim, 'fill-rule', 'evenodd');
-  var halo = E.svg('rect', 'g-halo', back);
-  var ring = E.svg('rect', 'g-ring', back);
+  var halo = E.svg('path', 'g-halo', back);
+  var ring = E.svg('path', 'g-ring', back);
 
   var target = null;
   var clips = [];       // ancestors that clip the target: [{el, x, y}]
   var pending = null;   // smooth scroll under way: clear sticky bars once it settles
   var cut = null;       // {x, y, width, height} drawn, for state()
+  var lines = null;     // a link wrapped over lines: one cutout per line, for state()
 
   function r2(n) { return N.round(n * 100) / 100; }
   function computed(el) { return N.getComputedStyle(W, el); }
@@ -103,7 +104,27 @@ function makeHighlight(N, W, D, E, dom) {
       l: N.max(r.left - PAD, cl), t: N.max(r.top - PAD, ct),
       r: N.min(r.right + PAD, cr), b: N.min(r.bottom + PAD, cb)
     };
+    g.lines = wrapped(t, cl, ct, cr, cb);
     return g;
+  }
+
+  /* An inline target wrapped over several lines (a link in a footer): its boxes, one per line,
+     so the cutout shows the words and not the neighbours the bounding box would take in. */
+  function wrapped(t, cl, ct, cr, cb) {
+    var list = N.getClientRects(t), count = N.rectCount(list);
+    if (count < 2 || count > 12) return null;
+    var out = [], lastTop = null, multiline = false;
+    for (var i = 0; i < count; i++) {
+      var b = list[i];
+      if (!b.width || !b.height) continue;
+      if (lastTop !== null && N.abs(b.top - lastTop) > 2) multiline = true;
+      lastTop = b.top;
+      var pad = PAD / 2;
+      var l = N.max(b.left - pad, cl), tt = N.max(b.top - pad, ct);
+      var r = N.min(b.right + pad, cr), bb = N.min(b.bottom + pad, cb);
+      if (r > l && bb > tt) N.push(out, { l: l, t: tt, r: r, b: bb });
+    }
+    return multiline && out.length > 1 ? out : null;
   }
 
   function roundRectPath(l, t, w, h, rad) {
@@ -117,26 +138,25 @@ function makeHighlight(N, W, D, E, dom) {
       arc + r2(l + rr) + ' ' + T + 'Z';
   }
 
-  function rectAttrs(el, l, t, w, h, rx) {
-    E.attr(el, 'x', N.String(r2(l)));
-    E.attr(el, 'y', N.String(r2(t)));
-    E.attr(el, 'width', N.String(r2(w)));
-    E.attr(el, 'height', N.String(r2(h)));
-    E.attr(el, 'rx', N.String(rx));
-  }
-
   /* Writes only. */
   function draw(g) {
     var d = 'M-2 -2H' + (g.vp.w + 2) + 'V' + (g.vp.h + 2) + 'H-2Z';
     var c = g.cut;
-    if (c) {
-      var w = c.r - c.l, h = c.b - c.t, rx = N.min(RADIUS, w / 2, h / 2);
-      d += roundRectPath(c.l, c.t, w, h, RADIUS);
-      rectAttrs(ring, c.l, c.t, w, h, rx);
-      rectAttrs(halo, c.l - 3, c.t - 3, w + 6, h + 6, rx + 3);
-      cut = { x: r2(c.l), y: r2(c.t), width: r2(w), height: r2(h) };
-    } else {
-      cut = null;
+    var holes = c ? (g.lines || [c]) : [];
+    var rings = '', halos = '';
+    for (var i = 0; i < holes.length; i++) {
+      var o = holes[i], w = o.r - o.l, h = o.b - o.t;
+      d += roundRectPath(o.l, o.t, w, h, RADIUS);
+      rings += roundRectPath(o.l, o.t, w, h, RADIUS);
+      halos += roundRectPath(o.l - 3, o.t - 3, w + 6, h + 6, RADIUS + 3);
+    }
+    E.attr(ring, 'd', rings || 'M0 0');
+    E.attr(halo, 'd', halos || 'M0 0');
+    cut = c ? { x: r2(c.l), y: r2(c.t), width: r2(c.r - c.l), height: r2(c.b - c.t) } : null;
+    lines = null;
+    for (var k = 0; g.lines && k < g.lines.length; k++) {
+      var line = g.lines[k];
+      N.push(lines || (lines = []), { x: r2(line.l), y: r2(line.t), width: r2(line.r - line.l), height: r2(line.b - line.t) });
     }
     E.attr(back, 'class', c ? 'g-backdrop' : 'g-backdrop g-no-cut');
     E.attr(dim, 'd', d);
@@ -184,21 +204,32 @@ function makeHighlight(N, W, D, E, dom) {
   }
 
   /* A card points at a new target: bring it into view, then clear sticky headers once. */
-  function reveal() {
+  /* `room`: the height the card needs beside the target (its own, the gap and the margin).
+     On a small screen, centring the target may leave the card no side: then the target goes
+     near the top, and the card below it, rather than over it. */
+  function reveal(room) {
     var g = measure();
     var r = g.rect, v = g.vis, vp = g.vp;
     if (!r) return;
+    var h = (r.b - r.t) + 2 * PAD;
+    var fits = function (top) { return top - PAD - room >= 0 || top + h - PAD + room <= vp.h; };
     var fully = v && r.l >= 0 && r.t >= 0 && r.r <= vp.w && r.b <= vp.h &&
       v.l <= r.l + 1 && v.t <= r.t + 1 && v.r >= r.r - 1 && v.b >= r.b - 1;
-    if (fully) { clearBars(); return; }
+    if (fully && (!room || fits(r.t))) { clearBars(); return; }
     var instant = reducedMotion();
+    var centred = (vp.h - h) / 2 + PAD;
     try {
-      N.scrollIntoView(target, {
-        __proto__: null,
-        block: (r.b - r.t) + 2 * PAD <= vp.h ? 'center' : 'start',
-        inline: 'nearest',
-        behavior: instant ? 'instant' : 'smooth'
-      });
+      if (room && h + room <= vp.h && !fits(centred)) {
+        // the card fits below the target if the target sits at the top
+        N.scrollBy(W, { __proto__: null, top: r.t - (PAD + 8), left: 0, behavior: instant ? 'instant' : 'smooth' });
+      } else {
+        N.scrollIntoView(target, {
+          __proto__: null,
+          block: h <= vp.h ? 'center' : 'start',
+          inline: 'nearest',
+          behavior: instant ? 'instant' : 'smooth'
+        });
+      }
     } catch (e) {
       try { N.scrollIntoView(target); } catch (e2) { /* ignore */ }
     }
@@ -231,6 +262,7 @@ function makeHighlight(N, W, D, E, dom) {
     measure: measure,
     draw: draw,
     cutout: function () { return cut; },
+    lines: function () { return lines; },
     reveal: reveal,
     settle: settle,
     reset: reset

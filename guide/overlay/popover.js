@@ -9,7 +9,7 @@
  *
  * makePopover(N, E, dom, TEXT, PROTOCOL, onButton) -> {slots: {rules, table, paste}, render(card),
  *   keepFocus(before), focus(), isCard(el), size(), place(g, size) -> p, draw(p, size), box(),
- *   placement(), hasButton(id), buttonBoxes(), reset()}
+ *   placement(), gap, edge, overlaps(cutout), hasButton(id), buttonBoxes(), reset()}
  *   onButton(id): a card button was pressed.
  */
 function makePopover(N, E, dom, TEXT, PROTOCOL, onButton) {
@@ -234,6 +234,13 @@ function makePopover(N, E, dom, TEXT, PROTOCOL, onButton) {
     draw: draw,
     box: function () { return geometry.box; },
     placement: function () { return geometry.side; },
+    gap: GAP,
+    edge: EDGE,
+    overlaps: function (cut) {  // does the card, where it was drawn, cover part of the cutout?
+      var b = geometry.box;
+      return !!(b && cut && b.x < cut.x + cut.width && b.x + b.width > cut.x &&
+                b.y < cut.y + cut.height && b.y + b.height > cut.y);
+    },
     hasButton: hasButton,
     buttonBoxes: buttonBoxes,
     reset: reset
