@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# JavaScript tools the tests drive (ajv: the schema as editors read it; axe-core: accessibility)
+NODE_TOOLS := tests/js/node_modules/.installed-stamp
 
 .PHONY: setup browser check test docs bench lint i18n clean
 
@@ -35,7 +37,11 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: browser lint
+$(NODE_TOOLS): tests/js/package.json
+	cd tests/js && npm install --no-audit --no-fund --silent
+	touch $(NODE_TOOLS)
+
+test: browser lint $(NODE_TOOLS)
 	$(BIN)/python -m pytest
 
 # Screenshots are rewritten only when their pixels change, guides only when their text does:
