@@ -21,11 +21,19 @@ MAX_CSS_CHARS = 1000  # a css: target: a selector longer than this is a mistake
 MAX_URL_WILDCARDS = 3  # `*` in a page's URL: each one multiplies the work of matching an address
 
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
-Slug = Annotated[str, Field(pattern=SLUG, max_length=MAX_ID_CHARS, description="lower-case letters, digits and dashes")]
+# Keys that only editors read (yaml-language-server, VS Code): the message shown when a value does
+# not match a pattern, and the description of each value of an enum in the completion list.
+PATTERN_MESSAGE = "patternErrorMessage"
+ENUM_DESCRIPTIONS = "enumDescriptions"
+Slug = Annotated[str, Field(pattern=SLUG, max_length=MAX_ID_CHARS, description="lower-case letters, digits and dashes",
+                            examples=["saisir-courriel"],
+                            json_schema_extra={PATTERN_MESSAGE: "an id is lower-case letters, digits and dashes, "
+                                                                "starting with a letter or a digit: saisir-courriel"})]
 Name = Annotated[str, Field(max_length=MAX_ID_CHARS)]  # the name of a page, variable or table
 # http(s) and a host, no spaces or control characters; written for both Python and ECMA 262,
 # and without nested repetition (the host cannot take '/', '?' or '#').
 WEB_URL = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\u0000-\u0020\u007f/?#]+(?:[/?#][^\u0000-\u0020\u007f]*)?$"
+URL_MESSAGE = "write the page's full address, starting with https:// (or http://), without spaces"
 
 # WAI-ARIA roles a person can see and name; Playwright's get_by_role accepts them all.
 ROLES = (
@@ -39,14 +47,20 @@ Role = Literal[ROLES]  # type: ignore[valid-type]  # same: a Literal built from 
 
 # Built from guide.actions, where each action is defined once (a Literal made at import time:
 # the type checker cannot see its values).
-Action = Literal[NAMES]  # type: ignore[valid-type]
+Action = Annotated[Literal[NAMES],  # type: ignore[valid-type]
+                   Field(json_schema_extra={ENUM_DESCRIPTIONS: [ACTIONS[name].summary for name in NAMES]})]
 
 # `link "Se connecter"`, `label "Courriel"`, `button « Réinitialiser »`.
 # Patterns are written in the syntax both Python and JSON Schema (ECMA 262) read, and without
 # nested repetition, so a long value is refused in linear time.
 SHORTHAND = re.compile(r'^\s*([a-z]+)\s+(?:"([^"]*)"|«([^»]*)»)\s*$')
-SHORTHAND_SCHEMA = r'^\s*[a-z]+\s+(?:"[^"]*[^"\s][^"]*"|«[^»]*[^»\s][^»]*»)\s*$'
 SHORTHAND_KINDS = ("label", "text", "placeholder", "block")
+# For editors only (the parser above reads the value and explains what is wrong): the kinds
+# spelled out, so that `buton "Valider"` is flagged as you type.
+SHORTHAND_SCHEMA = (r"^\s*(?:" + "|".join(SHORTHAND_KINDS + ROLES) + r')\s+'
+                    r'(?:"[^"]*[^"\s][^"]*"|«[^»]*[^»\s][^»]*»)\s*$')
+SHORTHAND_EXAMPLES = ['button "Réinitialiser"', 'link "Se connecter"', 'label "Courriel"', 'text "Mot de passe oublié"',
+                      'radio « Courriel »', 'block "Mon espace personnel"']
 
 
 class Strict(BaseModel):
@@ -114,7 +128,12 @@ def parse_target_shorthand(value: object) -> object:
     return {"role": kind, "name": name}
 
 
-ShorthandText = Annotated[str, Field(pattern=SHORTHAND_SCHEMA, description='role "name", label "…", text "…"')]
+ShorthandText = Annotated[str, Field(
+    pattern=SHORTHAND_SCHEMA, examples=SHORTHAND_EXAMPLES,
+    description='a role and the name the page shows, in quotes: button "Réinitialiser"; or label "…", text "…", '
+                'placeholder "…", block "…"',
+    json_schema_extra={PATTERN_MESSAGE: 'write a role (button, link, radio…) or label, text, placeholder, block, '
+                                        'then the name in quotes: button "Réinitialiser", label "Courriel"'})]
 # A target written either as a mapping or as the shorthand `button "Réinitialiser"`.
 TargetField = Annotated["Target", BeforeValidator(parse_target_shorthand,
                                                   json_schema_input_type=Union[ShorthandText, "Target"])]
@@ -123,7 +142,8 @@ TargetField = Annotated["Target", BeforeValidator(parse_target_shorthand,
 class Target(Strict):
     """An element named as a person sees it. Exactly one way of finding it."""
 
-    role: Role | None = Field(None, description="ARIA role, with `name`: button, link, radio…")
+    role: Role | None = Field(None, description="ARIA role, with `name`: button, link, radio…",
+                              examples=["button", "link", "radio"])
     name: str | None = Field(None, description="accessible name, matched whole and case-sensitive")
     label: str | None = Field(None, description="text of the field's <label>, matched whole")
     text: str | None = Field(None, description="visible text, matched whole")
@@ -164,18 +184,23 @@ class Rule(Strict):
 
     text: str = Field(description="the rule as the page words it, e.g. au moins 8 caractères")
     pattern: Annotated[str, Field(max_length=MAX_PATTERN_CHARS), AfterValidator(check_js_pattern)] = Field(
-        description="a JavaScript regular expression the value must match (with the u flag)")
+        description="a JavaScript regular expression the value must match (with the u flag)",
+        examples=["^.{8,}$", "[A-Z]", "[0-9]"])
+
+
+EnvName = Annotated[str, Field(pattern=r"^[A-Z_][A-Z0-9_]*$", examples=["GUIDE_COURRIEL"],
+                               json_schema_extra={PATTERN_MESSAGE: "capital letters, digits and _: GUIDE_COURRIEL"})]
 
 
 class Variable(Strict):
     """A value the person supplies: from the environment or a prompt, never stored."""
 
     label: str = Field(description="what to ask for, in the flow's language")
-    env: str | None = Field(None, pattern=r"^[A-Z_][A-Z0-9_]*$", description="environment variable")
+    env: EnvName | None = Field(None, description="environment variable holding the value")
     secret: bool = Field(True, description="masked in every output (default: personal data is)")
     test: str = Field(description="value used against the fixtures by check and shots (fake data)")
-    example: str | None = None
-    rules: list[Rule] = Field(default_factory=list)
+    example: str | None = Field(None, description="an example shown to the person: nom@exemple.fr")
+    rules: list[Rule] = Field(default_factory=list, description="rules the page enforces, shown live as ✓ / ✗")
 
 
 class Page(Strict):
@@ -183,7 +208,8 @@ class Page(Strict):
 
     url: Annotated[str, AfterValidator(check_page_url)] = Field(
         description="real URL; `*` matches anything; the query is ignored unless given",
-        json_schema_extra={"pattern": WEB_URL})
+        examples=["https://www.douane.gouv.fr/"],
+        json_schema_extra={"pattern": WEB_URL, PATTERN_MESSAGE: URL_MESSAGE})
     title: str | None = Field(None, description="the page's <title>, whole")
     heading: str | None = Field(None, description="the page's level-1 heading, whole")
     simulated: bool = Field(False, description="stands in for something outside the site (a mailbox)")
@@ -196,6 +222,8 @@ class Page(Strict):
 
 
 class Pick(Strict):
+    """Turns a table into a choice: the person picks a row (a department) and gets its cells."""
+
     label: str = Field(description="the question, e.g. Dans quel département avez-vous créé votre compte ?")
     column: int = Field(0, ge=0, description="column shown in the choice")
     mailto_column: int | None = Field(None, ge=0, description="column holding an e-mail address")
@@ -205,10 +233,10 @@ class Pick(Strict):
 class Table(Strict):
     """Data from the document, e.g. the DDFIP address of each department."""
 
-    title: str
-    columns: list[str] = Field(min_length=1)
-    rows: list[list[str]] = Field(min_length=1)
-    pick: Pick | None = None
+    title: str = Field(description="shown above the table")
+    columns: list[str] = Field(min_length=1, description="column headings")
+    rows: list[list[str]] = Field(min_length=1, description="one list of cells per row, as many as columns")
+    pick: Pick | None = Field(None, description="let the person pick a row")
 
     @model_validator(mode="after")
     def _rectangular(self) -> Table:
@@ -230,22 +258,26 @@ class Furniture(Strict):
 
 
 class Source(Strict):
-    title: str
-    date: str | None = None
-    publisher: str | None = None
-    url: Annotated[str | None, AfterValidator(check_web_url)] = Field(None, json_schema_extra={"pattern": WEB_URL})
+    """The help document the flow follows."""
+
+    title: str = Field(description="the document's title")
+    date: str | None = Field(None, description="as the document gives it: Juin 2022")
+    publisher: str | None = Field(None, description="who publishes the document")
+    url: Annotated[str | None, AfterValidator(check_web_url)] = Field(
+        None, description="where the document is published",
+        json_schema_extra={"pattern": WEB_URL, PATTERN_MESSAGE: URL_MESSAGE})
 
 
 class Option(Strict):
     """One answer to a question, or one alternative method."""
 
     id: Slug
-    label: str
-    note: str | None = None
+    label: str = Field(description="the answer as the person reads it, on its button")
+    note: str | None = Field(None, description="extra text shown with the answer")
     when: dict[str, str | list[str]] = Field(
         default_factory=dict, description="offered only if earlier answers match: {question-id: option-id}"
     )
-    steps: list[Step] = Field(default_factory=list)
+    steps: list[Step] = Field(default_factory=list, description="the steps of this answer, then the flow goes on")
 
 
 class Step(Strict):
@@ -255,8 +287,12 @@ class Step(Strict):
     instruction: str = Field(description="shown to the person, worded as in the document")
     note: str | None = Field(None, description="extra text shown under the instruction")
     open: str | None = Field(None, description="page id to open before the step (its URL)")
-    target: TargetField | None = None
-    action: Action | None = None
+    target: TargetField | None = Field(
+        None, description='the element the step is about: button "Réinitialiser", or a mapping (role and name, '
+                          'label, text, placeholder, block…; within: for a region)', examples=SHORTHAND_EXAMPLES[:3])
+    action: Action | None = Field(None, description=f"what the person does with the target: {', '.join(NAMES)}; "
+                                                    f"{', '.join(a.name for a in ACTIONS.values() if a.needs_value)} "
+                                                    "need a value")
     value: str | None = Field(None, description="text to fill, option to select, key to press; {variable}")
     text: str | None = Field(None, description="with action expect: text the target must contain")
     rules: list[Rule] | None = Field(None, description="rules of the field; defaults to the variable's")
@@ -267,7 +303,7 @@ class Step(Strict):
     )
     table: str | None = Field(None, description="table id shown with the step")
     question: str | None = Field(None, description="a question or a choice between methods")
-    options: list[Option] = Field(default_factory=list)
+    options: list[Option] = Field(default_factory=list, description="the answers to the question (two or more)")
     secret: bool = Field(False, description="the field holds personal data even without a variable")
 
     @model_validator(mode="after")
@@ -301,20 +337,22 @@ class Step(Strict):
 class Flow(Strict):
     """A help procedure as a flow: pages, variables, tables and ordered steps."""
 
-    version: Literal[1]
+    version: Literal[1] = Field(description="the version of the flow format: 1")
     id: Slug
-    title: str
-    lang: str = Field("fr", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
-    source: Source
+    title: str = Field(description="the procedure's title, as the document gives it")
+    lang: str = Field("fr", pattern=r"^[a-z]{2}(-[A-Z]{2})?$", description="the language of the texts: fr, en, fr-FR…",
+                      json_schema_extra={PATTERN_MESSAGE: "a language code: fr, en, or fr-FR"})
+    source: Source = Field(description="the help document the flow follows")
     audience: str = Field(description="who the procedure is for")
     needs: list[str] = Field(default_factory=list, description="what the person needs beforehand")
     start: str = Field(description="page id where the procedure starts")
-    pages: dict[Name, Page] = Field(min_length=1)
-    variables: dict[Name, Variable] = Field(default_factory=dict)
-    tables: dict[Name, Table] = Field(default_factory=dict)
+    pages: dict[Name, Page] = Field(min_length=1, description="the pages the procedure visits, by id")
+    variables: dict[Name, Variable] = Field(default_factory=dict,
+                                            description="values the person supplies, used as {name} in steps")
+    tables: dict[Name, Table] = Field(default_factory=dict, description="data from the document, by id")
     furniture: list[Furniture] = Field(default_factory=list,
                                        description="things that may appear on any page, and how to close them")
-    steps: list[Step] = Field(min_length=1)
+    steps: list[Step] = Field(min_length=1, description="the instructions of the document, in order")
     notes: list[str] = Field(default_factory=list, description="closing notes and tips")
 
 
