@@ -74,6 +74,10 @@ OVERLAY = {
     "pasteSubmit": N_("Open"),
     "mailto": N_("Write to "),
     "dialog": N_("Guide"),
+    # the card's keyboard shortcut (guide/overlay/events.js), said to screen readers with the card
+    "shortcut": N_("Alt+Shift+G: go from this guide to the element to use, and back."),
+    # the card's lang attribute: the language of these words (BCP 47)
+    "lang": N_("en"),
 }
 
 

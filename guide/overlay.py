@@ -61,9 +61,16 @@ def _read(name: str) -> str:
     return (HERE / name).read_text(encoding="utf-8")
 
 
-def assemble(words: dict[str, Any], texts: dict[str, str] | None = None) -> str:
+def assemble(words: dict[str, Any], texts: dict[str, str] | None = None, *, shadow_mode: str = "closed") -> str:
     """The injected script for a protocol (`protocol.as_json()`; tests pass their own), with the
-    overlay's own words (guide.i18n.overlay_words; French by default)."""
+    overlay's own words (guide.i18n.overlay_words; French by default).
+
+    `shadow_mode="open"` is for tests only: the same overlay in an open shadow root, so that
+    tools which cannot enter a closed one (axe-core, a MutationObserver on the live region)
+    can look inside. guide itself always injects the closed one (`script`).
+    """
+    if shadow_mode not in ("closed", "open"):
+        raise ValueError(f"shadow_mode must be 'closed' or 'open', not {shadow_mode!r}")
     css = "\n".join(_read(name) for name in STYLES)
     parts = "\n".join(
         f"/* ---------------------------------------------------------------- {name} */\n{_read(name)}"
@@ -75,6 +82,7 @@ def assemble(words: dict[str, Any], texts: dict[str, str] | None = None) -> str:
         f"var PROTOCOL = {json.dumps(words)};\n"
         f"var WORDS = {json.dumps(texts if texts is not None else overlay_words('fr'))};\n"
         f"var CSS_TEXT = {json.dumps(css)};\n"
+        f"var SHADOW_MODE = {json.dumps(shadow_mode)};\n"
         f"{parts}\n}})();\n"
     )
 

@@ -7,7 +7,10 @@
  *
  * makeCards(N, E, PROTOCOL, TEXT) -> {normalise(raw) -> card}
  *   card: {title, instruction, note, progress, status, message, buttons: [{id, label, primary}],
- *          listen: [DOM event type], rules: [{text, pattern, regexp}], table, paste, secret}
+ *          listen: [DOM event type], rules: [{text, pattern, regexp}], table, paste, secret,
+ *          announce}
+ *   announce: false when the step was already announced (the same step drawn again on a new
+ *   page): the card is shown, the live region stays silent. Absent: true.
  */
 function makeCards(N, E, PROTOCOL, TEXT) {
   var str = E.str;
@@ -104,7 +107,8 @@ function makeCards(N, E, PROTOCOL, TEXT) {
       rules: each(list(raw, 'rules'), rule),
       table: table(own(raw, 'table')),
       paste: paste(own(raw, 'paste')),
-      secret: !!own(raw, 'secret')
+      secret: !!own(raw, 'secret'),
+      announce: own(raw, 'announce') !== false
     };
   }
 

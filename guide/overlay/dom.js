@@ -8,6 +8,13 @@
  * inside (the stylesheet, the root the other parts build in) waits for the first card: most
  * pages never show one. The CSS goes in as a constructed stylesheet (allowed by a strict CSP).
  *
+ * Keyboard: the host is the last child of <html>, after <body> (or of the modal <dialog>), so
+ * the card is the Tab stop right after the page's last control and the first stop of Shift+Tab
+ * from the top of the page; from anywhere, Alt+Shift+G goes there and back (events.js), and
+ * Tab stays within the card once there (popover.js). It is not put first, like a skip link:
+ * Tab from the page's last control would then never reach it (no wrapping), and a page's own
+ * `> :first-child` rules would see it. Its place in the top layer changes nothing for focus.
+ *
  * makeDom(N, W, D, E, cssText) -> {root(), isHost(el), attached(), attach(target, raise), detach(),
  *   keep(target, frame), focusInside(), innerFocus(), viewport(), inTopLayer()}
  */
@@ -36,7 +43,10 @@ function makeDom(N, W, D, E, cssText) {
   for (var i = 0; i < HOST_STYLE.length; i++) {
     try { N.setProperty(hostStyle, HOST_STYLE[i][0], HOST_STYLE[i][1], 'important'); } catch (e) { /* unknown property */ }
   }
-  var shadow = N.attachShadow(host, { __proto__: null, mode: 'closed' });
+  // Closed, always, in what guide injects; guide.overlay.assemble(shadow_mode="open") builds
+  // the same overlay in an open root for tests whose tools cannot enter a closed one (axe-core).
+  var MODE = typeof SHADOW_MODE === 'string' && SHADOW_MODE === 'open' ? 'open' : 'closed';
+  var shadow = N.attachShadow(host, { __proto__: null, mode: MODE });
   var inner = null;
 
   // The container the other parts build in, styled.

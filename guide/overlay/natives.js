@@ -55,6 +55,8 @@ function makeNatives(W) {
   var defineProperty = O.defineProperty;
   var replaceSync = method(Sheet.prototype, 'replaceSync');
   var popovers = has(HTMLP, 'showPopover');
+  var setTimeout_ = method(W, 'setTimeout'), clearTimeout_ = method(W, 'clearTimeout');
+  var queueMicrotask_ = method(W, 'queueMicrotask');
   var boundingRect = method(ElementP, 'getBoundingClientRect');
   var RectP = W.DOMRectReadOnly.prototype;
   var left = getter(RectP, 'left'), top = getter(RectP, 'top');
@@ -63,6 +65,7 @@ function makeNatives(W) {
   return O.freeze({
     // Node
     appendChild: method(NodeP, 'appendChild'),
+    insertBefore: method(NodeP, 'insertBefore'),
     removeChild: method(NodeP, 'removeChild'),
     contains: method(NodeP, 'contains'),
     getRootNode: method(NodeP, 'getRootNode'),
@@ -88,6 +91,7 @@ function makeNatives(W) {
     matches: method(ElementP, 'matches'),
     closest: method(ElementP, 'closest'),
     querySelector: method(ElementP, 'querySelector'),
+    querySelectorAll: method(ElementP, 'querySelectorAll'),
     scrollIntoView: method(ElementP, 'scrollIntoView'),
     parentElement: getter(NodeP, 'parentElement'),
     assignedSlot: getter(ElementP, 'assignedSlot'),
@@ -103,6 +107,9 @@ function makeNatives(W) {
     currentCSSZoom: has(ElementP, 'currentCSSZoom') ? getter(ElementP, 'currentCSSZoom') : function () { return 1; },
     // HTMLElement
     focus: method(HTMLP, 'focus'),
+    blur: method(HTMLP, 'blur'),
+    // a <label>'s control (the keyboard shortcut focuses the field a label target names)
+    labelControl: getter(W.HTMLLabelElement.prototype, 'control'),
     style: getter(HTMLP, 'style'),
     offsetWidth: getter(HTMLP, 'offsetWidth'),
     offsetHeight: getter(HTMLP, 'offsetHeight'),
@@ -129,6 +136,10 @@ function makeNatives(W) {
     shadowActiveElement: getter(ShadowP, 'activeElement'),
     shadowHost: getter(ShadowP, 'host'),
     addEventListener: method(W.EventTarget.prototype, 'addEventListener'),
+    // timers, on the window (later(fn, ms) -> id, cancelLater(id), microtask(fn))
+    later: function (fn, ms) { return setTimeout_(W, fn, ms); },
+    cancelLater: function (id) { clearTimeout_(W, id); },
+    microtask: function (fn) { queueMicrotask_(W, fn); },
     requestAnimationFrame: method(W, 'requestAnimationFrame'),
     cancelAnimationFrame: method(W, 'cancelAnimationFrame'),
     getComputedStyle: method(W, 'getComputedStyle'),
@@ -146,6 +157,7 @@ function makeNatives(W) {
     defaultPrevented: getter(EventP, 'defaultPrevented'),
     isTrusted: function (e) { return e.isTrusted === true; },  // an own, unforgeable property of each event
     key: getter(KeyP, 'key'),
+    code: getter(KeyP, 'code'),
     altKey: getter(KeyP, 'altKey'),
     ctrlKey: getter(KeyP, 'ctrlKey'),
     metaKey: getter(KeyP, 'metaKey'),
@@ -164,6 +176,7 @@ function makeNatives(W) {
     freeze: O.freeze,
     defineProperty: defineProperty,
     trim: method(W.String.prototype, 'trim'),
+    toLowerCase: method(W.String.prototype, 'toLowerCase'),
     encodeURI: W.encodeURI,
     encodeURIComponent: W.encodeURIComponent,
     parseInt: W.parseInt,

@@ -4,8 +4,15 @@
  * left, shifted to stay on screen, with an arrow pointing at the target. The rules, table and
  * paste sections live in its slots and are rendered by their own parts.
  *
- * role="dialog" (non-modal), an aria-live instruction, lang="fr"; the page's bubble-phase
- * handlers never see what happens inside it.
+ * Accessibility: role="dialog" (non-modal) named by the flow's title and described by the
+ * progress and the instruction, in the words' language; aria-keyshortcuts and a visually
+ * hidden hint (read by screen readers) for Alt+Shift+G, which events.js handles; Tab and
+ * Shift+Tab cycle through the card's own controls. Each step is announced ONCE, by one live
+ * region: when the step (progress, instruction or drift message) changes, not when the same
+ * card is drawn again (a scroll, a redraw, the target found); not when focus moves into the
+ * dialog in the same show() (the screen reader reads the dialog then); a card with
+ * `announce: false` (the same step drawn again on a new page) records it without a word.
+ * The page's bubble-phase handlers never see what happens inside the card.
  *
  * makePopover(N, E, dom, TEXT, PROTOCOL, onButton) -> {slots: {rules, table, paste}, render(card),
  *   keepFocus(before), focus(), isCard(el), size(), place(g, size) -> p, draw(p, size), box(),
@@ -19,14 +26,19 @@ function makePopover(N, E, dom, TEXT, PROTOCOL, onButton) {
   var PROGRESS = /(\d+)\s*(?:sur|\/|of)\s*(\d+)/i;
   var QUIT = PROTOCOL.button.QUIT;
   var DRIFT = PROTOCOL.status.DRIFT, WAITING = PROTOCOL.status.WAITING;
+  var SHORTCUT = 'Alt+Shift+G';   // aria-keyshortcuts syntax; events.js matches the key itself
+  var FIRST_SAY_MS = 150;         // a live region just put in the page: let it reach the
+                                  // accessibility tree before its first words (else unheard)
+  var CONTROLS = 'button, select, input, textarea, a[href], [tabindex]';
 
   var pop = E.el('div', 'g-pop', dom.root());
   E.attr(pop, 'role', 'dialog');
   E.attr(pop, 'aria-modal', 'false');
   E.attr(pop, 'aria-labelledby', 'g-title');
-  E.attr(pop, 'aria-describedby', 'g-instr');
+  E.attr(pop, 'aria-describedby', 'g-progress-text g-instr');
+  E.attr(pop, 'aria-keyshortcuts', SHORTCUT);
   E.attr(pop, 'tabindex', '-1');
-  E.attr(pop, 'lang', 'fr');
+  E.attr(pop, 'lang', TEXT.lang || 'fr');
   var arrow = E.el('div', 'g-arrow', pop);
   E.attr(arrow, 'aria-hidden', 'true');
   var card = E.el('div', 'g-card', pop);
@@ -36,14 +48,13 @@ function makePopover(N, E, dom, TEXT, PROTOCOL, onButton) {
   var quitSlot = E.el('div', 'g-quit', head);
   var prog = E.el('div', 'g-progress', card);
   var progText = E.el('p', 'g-progress-text', prog);
+  E.attr(progText, 'id', 'g-progress-text');
   var bar = E.el('div', 'g-bar', prog);
   E.attr(bar, 'aria-hidden', 'true');
   var instr = E.el('p', 'g-instr', card);
   E.attr(instr, 'id', 'g-instr');
-  E.attr(instr, 'aria-live', 'polite');
   var note = E.el('p', 'g-note', card);
-  var status = E.el('div', 'g-status', card);
-  E.attr(status, 'role', 'status');
+  var status = E.el('div', 'g-status', card);   // not live: the step's announcement says it
   E.attr(E.el('span', 'g-spinner', status), 'aria-hidden', 'true');
   var statusText = E.el('span', 'g-status-text', status);
   var slots = N.freeze({
@@ -52,6 +63,15 @@ function makePopover(N, E, dom, TEXT, PROTOCOL, onButton) {
     paste: E.el('form', 'g-paste', card)
   });
   var actions = E.el('div', 'g-actions', card);
+  var hint = E.el('p', 'g-kbd', card);          // the shortcut, for screen readers
+  E.text(hint, TEXT.shortcut || '');
+  E.shown(hint, !!TEXT.shortcut);
+  // The one live region: what is said when the step changes (see announce).
+  var live = E.el('div', 'g-sr g-live', pop);
+  E.attr(live, 'role', 'status');
+  E.attr(live, 'aria-live', 'polite');
+  E.attr(live, 'aria-atomic', 'true');
+  var said = { key: null, text: null, fresh: true, timer: 0, queued: false, byFocus: false };
 
   var popStyle = N.style(pop);
   var buttons = [];          // [{id, el}] on screen
@@ -69,6 +89,29 @@ function makePopover(N, E, dom, TEXT, PROTOCOL, onButton) {
     'touchstart', 'touchend', 'keydown', 'keyup', 'keypress', 'beforeinput', 'input',
     'change', 'paste', 'copy', 'cut', 'focusin', 'focusout', 'contextmenu'];
   for (var i = 0; i < PRIVATE.length; i++) E.on(pop, PRIVATE[i], function (e) { N.stopPropagation(e); });
+
+  // Tab and Shift+Tab go round the card's own controls (Alt+Shift+G leads back to the page).
+  function controls() {
+    var out = [], list = N.querySelectorAll(card, CONTROLS);
+    for (var k = 0, n = N.nodeCount(list); k < n; k++) {
+      var el = list[k];
+      if (N.getAttribute(el, 'tabindex') === '-1' || N.matches(el, ':disabled')) continue;
+      if (!N.rectCount(N.getClientRects(el))) continue;   // hidden section
+      N.push(out, el);
+    }
+    return out;
+  }
+
+  E.on(pop, 'keydown', function (e) {
+    if (N.key(e) !== 'Tab' || N.altKey(e) || N.ctrlKey(e) || N.metaKey(e) || N.defaultPrevented(e)) return;
+    N.preventDefault(e);
+    var list = controls();
+    if (!list.length) { focus(pop); return; }
+    var at = dom.innerFocus(), k = -1, last = list.length - 1;
+    for (var j = 0; j < list.length; j++) if (list[j] === at) k = j;
+    var next = N.shiftKey(e) ? (k <= 0 ? last : k - 1) : (k < 0 || k === last ? 0 : k + 1);
+    N.focus(list[next]);   // scrolls the card (not the page) to it
+  });
 
   function renderButtons(list) {
     var s = E.sig(list);
@@ -120,7 +163,38 @@ function makePopover(N, E, dom, TEXT, PROTOCOL, onButton) {
     for (var i = 1; s && i <= tot; i++) E.el('span', i <= cur ? 'g-seg g-seg--on' : 'g-seg', bar);
   }
 
+  /* The step's announcement: said once per step (see the header). Written after show()
+     returns (a microtask), or FIRST_SAY_MS after the region first appears, so that focus
+     moving into the dialog meanwhile can take its place. */
+  function announce(c) {
+    var drift = c.status === DRIFT;
+    var main = drift ? (c.message || TEXT.drift) : c.instruction;
+    var progress = drift ? '' : c.progress;
+    var key = progress + '\n' + main;
+    if (key === said.key) return;           // the same step drawn again: nothing to say
+    said.key = key;
+    said.byFocus = false;
+    if (!c.announce || !main) { said.text = ''; } else {
+      said.text = (progress ? progress + '. ' : '') + main + (c.status === WAITING ? ' ' + TEXT.waiting : '');
+    }
+    if (said.timer || said.queued) return;  // a write is coming: it takes the latest words
+    if (said.fresh) said.timer = N.later(say, FIRST_SAY_MS);
+    else { said.queued = true; N.microtask(say); }
+  }
+
+  function say() {
+    said.timer = 0;
+    said.queued = false;
+    if (said.text == null) return;
+    said.fresh = false;
+    // Read already with the dialog that got focus: an empty region, so that the next words,
+    // even the same as last time's, are a change.
+    E.text(live, said.byFocus ? '' : said.text);
+    said.text = null;
+  }
+
   function render(c) {
+    announce(c);
     var drift = c.status === DRIFT;
     E.text(title, c.title);
     E.shown(title, !!c.title);
@@ -141,7 +215,10 @@ function makePopover(N, E, dom, TEXT, PROTOCOL, onButton) {
     renderButtons(c.buttons);
   }
 
-  function focus(el) { N.focus(el || pop, { __proto__: null, preventScroll: true }); }
+  function focus(el) {
+    if (!el || el === pop) said.byFocus = true;   // the dialog is read: name, progress, instruction
+    N.focus(el || pop, { __proto__: null, preventScroll: true });
+  }
 
   // Focus was in the card and its element was replaced: keep it in the card (same button
   // when it still exists), so keyboard users can go on.
@@ -221,6 +298,10 @@ function makePopover(N, E, dom, TEXT, PROTOCOL, onButton) {
 
   function reset() {
     geometry = { box: null, side: null };
+    // Hidden: the next card is news, said again once the region is back in the page.
+    if (said.timer) N.cancelLater(said.timer);
+    said = { key: null, text: null, fresh: true, timer: 0, queued: false, byFocus: false };
+    E.text(live, '');
   }
 
   return N.freeze({
