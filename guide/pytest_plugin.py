@@ -88,6 +88,45 @@ def pytest_configure(config: pytest.Config) -> None:
 
     if not config.pluginmanager.is_registered(pytest_browser):
         config.pluginmanager.register(pytest_browser, "guide-browser")
+    if not config.pluginmanager.has_plugin("guide-junit"):
+        config.pluginmanager.register(JUnitPlaces(config), "guide-junit")
+
+
+class JUnitPlaces:
+    """Each flow case of pytest's JUnit XML names its flow file and line, as `guide check --junit` does.
+
+    pytest's default JUnit family (xunit2) writes no `file`/`line`, and its classname is the
+    file path with dots (`flows.douane.yaml`), which the JUnit readers of CI systems split into
+    a class `yaml`. The branch leaves its place in its report's user properties (they travel
+    from pytest-xdist's workers); on the process that writes the XML, the case gets them as
+    attributes, with the flow's id as classname.
+    """
+
+    def __init__(self, config: pytest.Config):
+        self.config = config
+
+    @pytest.hookimpl(trylast=True)  # after pytest's junitxml opened the case
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        place = dict(report.user_properties)
+        if report.when != "call" or "guide_flow" not in place:
+            return
+        try:  # pytest's own reporter: no public API reaches a case's attributes under xdist
+            from _pytest.junitxml import xml_key
+        except ImportError:  # a pytest that moved it: the properties stay, the attributes go
+            return
+        xml = self.config.stash.get(xml_key, None)
+        if xml is None:
+            return
+        case = xml.node_reporter(report)
+        attrs = {"classname": str(place["guide_flow"]), "file": str(place["file"]), "line": str(place["line"])}
+        reopen = case.record_testreport
+
+        def keep_place(testreport: pytest.TestReport) -> None:
+            reopen(testreport)  # the teardown report reopens the case and drops file/line (xunit2)
+            case.attrs.update(attrs)
+
+        case.attrs.update(attrs)
+        setattr(case, "record_testreport", keep_place)  # noqa: B010 - an instance's, not the class's
 
 
 # --- collection ------------------------------------------------------------------------------
@@ -260,11 +299,15 @@ def run_flow_branch(request: pytest.FixtureRequest, new_context: Any, browser_co
             except Exception:  # noqa: BLE001 - a closed or crashed page has nothing to show
                 pass
 
+    # Where the JUnit case points (see JUnitPlaces): the flow, then the step that drifted.
+    item.user_properties += [("guide_flow", item.loaded.flow.id), ("file", str(item.loaded.file)),
+                             ("line", item.loaded.position(("id",))[0])]
     result = check_branch(make_context, item.loaded, item.branch, options,
                           before_close=mask_pages if screenshots and values.secrets() else None)
     for warning in result.warnings:
         warnings.warn(GuideWarning(f"{item.loaded.flow.id} › {item.branch.name}: {warning}"), stacklevel=1)
     if result.drift:
+        item.user_properties[-1] = ("line", result.drift.line)
         raise FlowDrift(result)
 
 

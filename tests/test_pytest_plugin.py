@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from .conftest import FIXTURES, FLOWS
 from .drift.dsfr_variants import build_variant
+from .junit_readers import failed_places
 
 pytest_plugins = ["pytester"]
 
@@ -93,7 +95,7 @@ def test_drift_fails_with_the_drift_report_under_xdist_with_traces(project, tmp_
     fixtures = build_variant("renamed-button", tmp_path / "fixtures")
     output = tmp_path / "results"
     result = project.runpytest_subprocess(
-        "flows", "-n", "2", "--guide-fixtures", str(fixtures), "--guide-timeout", "1",
+        "flows", "-n", "2", "--guide-fixtures", str(fixtures), "--guide-timeout", "3",
         "--tracing", "retain-on-failure", "--screenshot", "only-on-failure", "--output", str(output),
         "--junitxml", str(tmp_path / "junit.xml"), "-p", "no:warnings")
     result.assert_outcomes(passed=3, failed=1)
@@ -107,6 +109,12 @@ def test_drift_fails_with_the_drift_report_under_xdist_with_traces(project, tmp_
     assert "Traceback" not in text and "playwright/_impl" not in text and "def run_flow_branch" not in text
     junit = (tmp_path / "junit.xml").read_text(encoding="utf-8")
     assert "step &apos;reinitialiser&apos;: missing target" in junit or "step 'reinitialiser': missing target" in junit
+    case = next(c for c in ET.fromstring(junit).iter("testcase") if c.find("failure") is not None)
+    assert case.get("classname") == DOUANE, "one name, not split on dots (flows/x.yaml -> 'yaml')"
+    # where a CI's JUnit annotations land (mikepenz/action-junit-report's rule): the drifting step
+    [(file, line_number)] = failed_places(tmp_path / "junit.xml", project.path)
+    assert file is not None and file.resolve() == (project.path / "flows" / f"{DOUANE}.yaml").resolve()
+    assert line_number == int(where.split(":")[1])
     # pytest-playwright's artifacts, with the flow's secret values masked in the trace
     kept = list(output.rglob("*"))
     assert any(p.name == "test-failed-1.png" for p in kept), kept

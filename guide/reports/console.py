@@ -14,7 +14,12 @@ def summary_table(results: list[BranchResult]) -> Table:
     for column in ("flow", "branch", "steps", "result", "time"):
         table.add_column(column, justify="right" if column in ("steps", "time") else "left")
     for result in results:
-        verdict = f"[red]drift[/] at {result.drift.step_id}" if result.drift else "[green]ok[/]"
+        if result.drift:
+            verdict = f"[red]drift[/] at {result.drift.step_id}"
+        elif result.failures:
+            verdict = f"[yellow]flaky[/] ({len(result.failures)} failed attempt{'s' if len(result.failures) > 1 else ''})"
+        else:
+            verdict = "[green]ok[/]"
         table.add_row(result.flow_id, result.branch, str(result.steps), verdict, f"{result.seconds:.2f} s")
     return table
 
@@ -25,6 +30,10 @@ def print_results(console: Console, results: list[BranchResult]) -> None:
         if result.drift:
             console.print(f"\n[bold red]✗ {result.flow_id} › {result.branch}[/]", highlight=False)
             console.print(result.drift.text(), markup=False, highlight=False)
+        elif result.failures:
+            console.print(f"\n[bold yellow]~ {result.flow_id} › {result.branch}: flaky — drifted, then passed[/]",
+                          highlight=False)
+            console.print(result.failures[0].text(), markup=False, highlight=False)
         for warning in result.warnings:
             console.print(f"[yellow]! {result.flow_id} › {result.branch}: {warning}[/]", highlight=False)
         for note in result.notes:
@@ -34,7 +43,9 @@ def print_results(console: Console, results: list[BranchResult]) -> None:
     console.print()
     console.print(summary_table(results))
     failed = sum(not r.passed for r in results)
+    flaky = sum(r.status == "flaky" for r in results)
+    also = f" {flaky} flaky (drifted, then passed)." if flaky else ""
     if failed:
-        console.print(f"[bold red]{failed} of {len(results)} branches drifted from the guide.[/]")
+        console.print(f"[bold red]{failed} of {len(results)} branches drifted from the guide.[/]{also}")
     else:
-        console.print(f"[bold green]All {len(results)} branches match the pages.[/]")
+        console.print(f"[bold green]All {len(results)} branches match the pages.[/]{also}")

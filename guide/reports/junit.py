@@ -1,4 +1,10 @@
-"""JUnit XML: a suite per flow, a case per branch, the drift report as the failure."""
+"""JUnit XML: a suite per flow, a case per branch, the drift report as the failure.
+
+Each case names the flow file and, when it drifted, the line of the step that broke (`file`,
+`line`): the JUnit readers of CI systems (GitLab, GitHub's JUnit-annotation actions, Jenkins)
+point there. A flaky branch passes with a `flakyFailure` per failed attempt, a drifting one
+lists its earlier attempts as `rerunFailure` (Maven Surefire's rerun format); artifacts are attached with `[[ATTACHMENT|…]]`.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,18 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from ..files import write_atomic
-from .results import BranchResult
+from .results import BranchResult, DriftReport
+
+
+def _attachments(parent: ET.Element, report: DriftReport) -> None:
+    files = [p for p in (report.screenshot, report.trace) if p]
+    if files:  # the convention Jenkins and GitLab read to attach files
+        out = ET.SubElement(parent, "system-out")
+        out.text = "\n".join(f"[[ATTACHMENT|{Path(p).resolve()}]]" for p in files)
+
+
+def _message(report: DriftReport) -> str:
+    return f"step {report.step_id!r} ({report.where}): {report.problem}"
 
 
 def junit_xml(results: list[BranchResult]) -> bytes:
@@ -23,13 +40,18 @@ def junit_xml(results: list[BranchResult]) -> bytes:
             case = ET.SubElement(suite, "testcase", classname=flow_id, name=result.branch,
                                  time=f"{result.seconds:.3f}", file=result.flow_file)
             if result.drift:
-                failure = ET.SubElement(case, "failure", message=f"{result.drift.where}: {result.drift.problem}",
+                case.set("line", str(result.drift.line))
+                failure = ET.SubElement(case, "failure", message=_message(result.drift),
                                         type="drift")
                 failure.text = result.drift.text()
-                attachments = [p for p in (result.drift.screenshot, result.drift.trace) if p]
-                if attachments:  # the convention Jenkins and GitLab read to attach files
-                    out = ET.SubElement(case, "system-out")
-                    out.text = "\n".join(f"[[ATTACHMENT|{Path(p).resolve()}]]" for p in attachments)
+                _attachments(case, result.drift)
+            # Surefire's rerun format: earlier failed attempts of a failing case, or of a flaky one
+            tag = "rerunFailure" if result.drift else "flakyFailure"
+            for earlier in result.failures:
+                flaky = ET.SubElement(case, tag, message=_message(earlier),
+                                      type="drift")
+                ET.SubElement(flaky, "stackTrace").text = earlier.text()
+                _attachments(flaky, earlier)
     ET.indent(suites)
     return ET.tostring(suites, encoding="utf-8", xml_declaration=True)
 
