@@ -27,11 +27,18 @@ from .reports import BranchResult
 
 OK, DRIFT, BAD_INPUT, TOOL_FAILED = 0, 1, 2, 3
 DEFAULT_FLOWS = ["flows"]
+SHIPPED_SCHEMA = "guide/flow.schema.json"  # what `guide schema --write` alone refreshes
 
 # CI logs are not terminals: lines are never wrapped there (paths and commands stay whole),
 # and tables get room instead of rich's 80 columns.
 console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 errors = Console(stderr=True, highlight=False, soft_wrap=True, width=None if sys.stderr.isatty() else 160)
+
+
+def _default_retries() -> int:
+    """Like Playwright Test's recommended set-up: a replay on CI (loaded machines), none locally,
+    where a drift should be seen at once."""
+    return 1 if any(os.environ.get(name) for name in ("CI", "GITHUB_ACTIONS", "GITLAB_CI")) else 0
 
 
 class UsageError(Exception):
@@ -116,14 +123,17 @@ def _add_steps(tree: Tree, steps: list[Step]) -> None:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .files import write_atomic
-    from .schema import SHIPPED, schema_text
+    from .schema import schema_text, write_schema
 
-    if args.write:
-        write_atomic(SHIPPED, schema_text())
-        console.print(f"wrote {SHIPPED}")
-    else:
+    if args.write is None:
         sys.stdout.write(schema_text())
+        return OK
+    try:
+        written = write_schema(None if args.write == SHIPPED_SCHEMA else Path(args.write))
+    except OSError as error:
+        raise UsageError(f"cannot write the schema to {args.write}: {error.strerror or error}; fix: give a "
+                         "file path, or an existing folder you can write to") from None
+    console.print(f"wrote {written}")
     return OK
 
 
@@ -154,6 +164,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .check import CheckOptions
     from .parallel import BrowserLost, BrowserSource, WorkerCrash, plan, run_checks, shard
     from .reports import RunInfo
+    from .reports import github
     from .reports.console import print_results
     from .reports.html import write_html
     from .reports.junit import write_junit
@@ -164,7 +175,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     loaded = _flows(args.flows)
     options = CheckOptions(fixtures=args.fixtures, out=args.out, timeout_ms=args.timeout * 1000,
-                           explain=args.explain)
+                           explain=args.explain, retries=args.retries)
     jobs = plan(loaded)
     if args.shard:
         jobs = shard(jobs, *args.shard)
@@ -192,6 +203,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     run = RunInfo(seconds=time.monotonic() - started, shard=f"{args.shard[0]}/{args.shard[1]}" if args.shard else None,
                   lang=loaded[0].flow.lang if loaded else "fr")
     print_results(console, results)
+    if github.on_github():
+        github.report(results, lambda line: sys.stdout.write(line + "\n"))  # unwrapped: GitHub parses them
     if args.junit:
         write_junit(args.junit, results)
         console.print(f"JUnit report: {args.junit}")
@@ -201,7 +214,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     if failure is not None:
         errors.print(f"guide: {failure}; {len(jobs) - len(results)} branch(es) not checked", markup=False)
         return TOOL_FAILED
-    return OK if all(r.passed for r in results) else DRIFT
+    flaky = any(r.status == "flaky" for r in results)
+    return OK if all(r.passed for r in results) and not (flaky and args.fail_on_flaky) else DRIFT
 
 
 def cmd_live(args: argparse.Namespace) -> int:
@@ -368,6 +382,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="screenshots and traces of drifting steps (default: guide-results/)")
     check.add_argument("--timeout", type=float, default=3.0, metavar="SECONDS",
                        help="how long to wait for each element or page (default: 3)")
+    check.add_argument("--retries", type=_argument(_count), default=_default_retries(), metavar="N",
+                       help="replay a drifting branch N times, traced (default: 1 on CI, where the CI "
+                            "variable is set, else 0); a branch that then passes is flaky: reported with "
+                            "its failure's artifacts, exit 0")
+    check.add_argument("--fail-on-flaky", action="store_true", help="exit 1 when a branch is flaky")
     check.add_argument("--explain", action="store_true",
                        help="say, for each target whose words matched only after the matching rule's "
                             "normalisation, which invisible difference was set aside")
@@ -465,7 +484,10 @@ def build_parser() -> argparse.ArgumentParser:
     flows_arg(listing)
 
     schema = verb("schema", cmd_schema, "print the JSON Schema of flow files")
-    schema.add_argument("--write", action="store_true", help="refresh guide/flow.schema.json")
+    schema.add_argument(
+        "--write", nargs="?", const=SHIPPED_SCHEMA, metavar="PATH",
+        help="write it to PATH (a file, or a folder to hold flow.schema.json); alone: refresh guide/flow.schema.json",
+    )
 
     doctor = verb("doctor", cmd_doctor, "say which browser guide uses and why, and what is missing")
     doctor.add_argument("--install", action="store_true",

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from .actions import action as action_named
 from .loader import VARIABLE_REF, LoadedFlow
-from .locate import LocateError
+from .locate import DISABLED_FIX, LocateError, describe
 from .model import Flow, Option, Rule, Step, Target
 from .model import Page as PageSpec
 from .secrets import Values
@@ -89,7 +89,7 @@ class Browsing(Protocol):
     def differs(self, spec: PageSpec, timeout_ms: float) -> str | None: ...
     def follow(self, spec: PageSpec, timeout_ms: float) -> bool: ...
     def describe(self) -> str: ...
-    def find(self, target: Target, timeout_ms: float, enabled: bool) -> Any: ...
+    def find(self, target: Target, timeout_ms: float) -> Any: ...
     def text_of(self, locator: Any, timeout_ms: float) -> str: ...
     def act(self, locator: Any, action: str, value: str, timeout_ms: float) -> None: ...
 
@@ -159,6 +159,10 @@ def do_action(ctx: StepContext, timeout_ms: float) -> None:
     try:
         ctx.session.act(ctx.locator, step.action, ctx.value or "", timeout_ms)
     except ActionError as error:
+        if error.disabled and step.target is not None:  # decided from the action's failure, not a check first
+            named = describe(step.target)
+            raise Drift(ctx.loaded.where(ctx.path + ("target",)), step, "disabled target", f"{named} usable",
+                        f"{named} is disabled", DISABLED_FIX, ctx.session.url) from None
         if error.covered_by:
             raise Drift(ctx.where, step, "covered target", f"{step.action} on the target", str(error),
                         "something lies over the element: if it is a banner or a notice any page may show, "
@@ -355,8 +359,7 @@ class Engine:
         while True:
             left = (deadline - time.monotonic()) * 1000
             try:
-                return self.session.find(target, max(1.0, min(performer.patience_ms, left)),
-                                         enabled=ctx.step.acts)
+                return self.session.find(target, max(1.0, min(performer.patience_ms, left)))
             except LocateError as error:
                 if time.monotonic() >= deadline:
                     raise Drift(ctx.loaded.where(ctx.path + ("target",)), ctx.step, error.problem,

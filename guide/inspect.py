@@ -315,7 +315,7 @@ def _candidates(page: Page, blocks: list[ElementHandle] | None) -> list[_Candida
 def _find(page: Page, target: Target, candidate: _Candidate, timeout_ms: float) -> ElementHandle | None:
     """The element `locate.find` gives for `target`, if it is the candidate's (or, for a text, in it)."""
     try:
-        found = locate.find(page, target, timeout_ms, must_be_enabled=False)
+        found = locate.find(page, target, timeout_ms)
         if not found.evaluate(SAME, candidate.element):
             return None
         return found.element_handle() if candidate.kind == "text" else candidate.element
@@ -412,7 +412,7 @@ def _block_yaml(page: Page, title: str | None, timeout_ms: float) -> str | None:
         return None
     target, line = proposal("block", title)
     try:
-        locate.find(page, target, timeout_ms, must_be_enabled=False)
+        locate.find(page, target, timeout_ms)
     except (locate.LocateError, PlaywrightError):
         return None
     return line.replace("target:", "within:", 1)

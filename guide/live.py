@@ -370,7 +370,7 @@ class Person:
             return
         if ctx.step.target is not None:
             try:
-                ctx.locator = self.session.find(ctx.step.target, 1000, ctx.step.acts)
+                ctx.locator = self.session.find(ctx.step.target, 1000)
             except LocateError:
                 ctx.locator = None
         self._show(ctx, self._nav(ctx, next_button=not ctx.step.acts or ctx.locator is None))

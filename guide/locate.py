@@ -3,8 +3,9 @@
 What "the guide's words match an element" means is guide.matching's rule, applied in the page
 by its selector engine. On top of it, strictness: only visible elements count; exactly one
 must match (two visible matches is ambiguous, hidden copies are not matches); an element the
-step acts on must be enabled. Anything else is drift, and the error says what the page
-offers instead.
+step acts on must be enabled — decided from the action's own failure, so that the pass path
+pays no extra round trip (guide.session.action_failure). Anything else is drift, and the error
+says what the page offers instead.
 """
 
 from __future__ import annotations
@@ -79,11 +80,11 @@ def build(root: Page | Locator, target: Target) -> Locator:
     return scope.get_by_test_id(target.testid or "")
 
 
-def find(page: Page, target: Target, timeout_ms: float, must_be_enabled: bool) -> Locator:
+def find(page: Page, target: Target, timeout_ms: float) -> Locator:
     """The one visible element matching `target`, waiting up to `timeout_ms` for it."""
     if target.within:
         try:
-            find(page, target.within, timeout_ms, must_be_enabled=False)
+            find(page, target.within, timeout_ms)
         except LocateError as error:
             raise _elsewhere(page, target, error) from None
     every = build(page, target)
@@ -102,11 +103,11 @@ def find(page: Page, target: Target, timeout_ms: float, must_be_enabled: bool) -
         if "strict mode violation" not in str(error):
             raise
         raise _ambiguous(target, locator, locator.count()) from None
-    if must_be_enabled and not locator.is_enabled():
-        raise LocateError("disabled target", f"{describe(target)} usable", f"{describe(target)} is disabled",
-                          "the page no longer lets the person use it: check the previous steps "
-                          "fill what the page requires, or update the guide")
     return locator
+
+
+DISABLED_FIX = ("the page no longer lets the person use it: check the previous steps fill what the page "
+                "requires, or update the guide")
 
 
 def _elsewhere(page: Page, target: Target, missing: LocateError) -> LocateError:

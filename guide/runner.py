@@ -98,20 +98,22 @@ def run_branch(loaded: LoadedFlow, branch: str, make_context: ContextMaker, spec
                fixtures: Path | None, make_performer: Callable[[Session], P], values: Values, *,
                start_url: str | None = None, artifacts: Path | None = None,
                close_furniture: bool = True, before_close: Callable[[BrowserContext], None] | None = None,
-               deadline_s: float | None = None, resume: Resume | None = None) -> Run[P]:
+               deadline_s: float | None = None, resume: Resume | None = None, trace: bool = True) -> Run[P]:
     """Walk one branch in a fresh context; on drift, describe it (and keep artifacts).
 
     `close_furniture`: close the flow's banners and notices whenever they get in the way (not
     in live mode, where the person is asked to). `before_close`: a last look at the context
     (the pytest plugin masks secrets before pytest-playwright's screenshot). `deadline_s`:
     the most the branch may take (guide.watchdog); past it, its pages are ended and the branch
-    is reported as a page that no longer responds.
+    is reported as a page that no longer responds. `artifacts`: where a drift's screenshot (and,
+    with `trace`, its Playwright trace) go.
     """
+    trace = trace and artifacts is not None
     context = make_context()
     router = prepare(context, spec, fixtures)
     page_errors: list[str] = []
     context.on("weberror", lambda error: page_errors.append(str(error.error)))
-    if artifacts is not None:
+    if trace:
         context.tracing.start(snapshots=True, screenshots=False, sources=False)
     session = Session(context)
     performer = make_performer(session)
@@ -133,15 +135,15 @@ def run_branch(loaded: LoadedFlow, branch: str, make_context: ContextMaker, spec
         run.drift = drift
         run.result.drift = DriftReport.from_drift(drift, values)
         if artifacts is not None and drift.problem not in GONE:
-            keep_artifacts(run.result.drift, session, performer, artifacts, values)
-            traced = True
+            keep_artifacts(run.result.drift, session, performer, artifacts, values, trace)
+            traced = trace
     finally:
         run.result.seconds = time.perf_counter() - started
         run.result.steps = engine.steps
         run.result.flow_title = loaded.flow.title
         run.result.walked = [Walked(step.id, loaded.where(path), values.mask(step.instruction), simulated)
                              for step, path, simulated in engine.walked]
-        _close(context, artifacts is not None and not traced, before_close)
+        _close(context, trace and not traced, before_close)
     if router is not None:
         run.result.warnings += [values.mask(line) for line in summarise(router.blocked)]
         run.result.blocked = [values.mask(str(item)) for item in router.blocked]
@@ -179,19 +181,22 @@ def _close(context: BrowserContext, stop_tracing: bool, before_close: Callable[[
         pass
 
 
-def keep_artifacts(drift: DriftReport, session: Session, performer: Performer, folder: Path, values: Values) -> None:
+def keep_artifacts(drift: DriftReport, session: Session, performer: Performer, folder: Path, values: Values,
+                   trace: bool = True) -> None:
     """A screenshot and a trace of a drift, with no secret in them.
 
     Both are made in a private temporary folder, the screenshot with every field and text
     showing a secret masked, the trace redacted; only then are they moved into `folder`.
     """
-    screenshot, trace = folder / "failure.png", folder / "trace.zip"
+    screenshot, trace_file = folder / "failure.png", folder / "trace.zip"
     with private_folder() as work:
         masking.cover(session.page, values)
         fields = [session.page.locator("input[type=password]"), *getattr(performer, "secret_fields", [])]
         session.page.screenshot(path=work / screenshot.name, mask=fields, mask_color="#000000", full_page=False)
-        session.context.tracing.stop(path=work / trace.name)
-        redact_zip(work / trace.name, values)
         publish_private(work / screenshot.name, screenshot)
-        publish_private(work / trace.name, trace)
-    drift.screenshot, drift.trace = str(screenshot), str(trace)
+        drift.screenshot = str(screenshot)
+        if trace:
+            session.context.tracing.stop(path=work / trace_file.name)
+            redact_zip(work / trace_file.name, values)
+            publish_private(work / trace_file.name, trace_file)
+            drift.trace = str(trace_file)

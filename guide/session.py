@@ -28,9 +28,10 @@ class PageError(Exception):
 class ActionError(Exception):
     """The element refused the action; the message says why, as Playwright's call log does."""
 
-    def __init__(self, message: str, covered_by: str | None = None):
+    def __init__(self, message: str, covered_by: str | None = None, disabled: bool = False):
         super().__init__(message)
         self.covered_by = covered_by  # what lies over the element, named as a person sees it
+        self.disabled = disabled  # the element stayed disabled (or read-only) the whole time
 
 
 def url_pattern(url: str) -> re.Pattern[str]:
@@ -157,10 +158,10 @@ class Session:
 
     # --- targets -------------------------------------------------------------------------
 
-    def find(self, target: Target, timeout_ms: float, enabled: bool) -> Locator:
+    def find(self, target: Target, timeout_ms: float) -> Locator:
         """The one visible element matching `target`; locate.LocateError when there is none."""
         try:
-            return locate.find(self.page, target, timeout_ms, must_be_enabled=enabled)
+            return locate.find(self.page, target, timeout_ms)
         except locate.LocateError:
             raise
         except PlaywrightError as error:  # the tab navigated while we looked (a crash is not that)
@@ -219,7 +220,9 @@ def action_failure(error: PlaywrightError, locator: Locator) -> ActionError:
         cover = None
     if cover:
         message = f"covered by « {cover} » — {message}"
-    return ActionError(message, cover)
+    disabled = bool(causes) and any(word in causes[-1] for word in ("not enabled", "is disabled", "not editable",
+                                                                      "is readonly"))
+    return ActionError(message, cover, disabled)
 
 
 def page_differs(page: Page, spec: PageSpec, timeout_ms: float) -> str | None:

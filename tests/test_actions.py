@@ -55,7 +55,7 @@ def test_check_hovers_to_open_the_menu(browser, tmp_path):
 
 def test_without_the_hover_the_link_is_hidden_drift(browser, tmp_path):
     results = check_flow(browser, load_flow(write_flow(tmp_path, hover=False)),
-                         CheckOptions(fixtures=SITES, out=tmp_path / "out", timeout_ms=1000, artifacts=False))
+                         CheckOptions(fixtures=SITES, out=tmp_path / "out", timeout_ms=1000, artifacts=False, retries=0))
     assert results[0].drift is not None and results[0].drift.problem == "hidden target"
     assert results[0].drift.step_id == "ouvrir-compte"
 

@@ -24,7 +24,7 @@ DGFIP = FLOWS / "dgfip-mot-de-passe-xt.yaml"
 
 
 def run(browser, flow: Path, fixtures: Path, out: Path):
-    return check_flow(browser, load_flow(flow), CheckOptions(fixtures=fixtures, out=out, timeout_ms=1500))
+    return check_flow(browser, load_flow(flow), CheckOptions(fixtures=fixtures, out=out, timeout_ms=1500, retries=0))
 
 
 def line_of(flow: Path, step_id: str) -> int:

@@ -134,7 +134,7 @@ class FakeSession:
     def describe(self) -> str:
         return self.current
 
-    def find(self, target: Target, timeout_ms: float, enabled: bool) -> str:
+    def find(self, target: Target, timeout_ms: float) -> str:
         name = describe(target)
         self.log.append(("find", name))
         if self.late.get(name, 0) > 0:

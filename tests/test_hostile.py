@@ -99,7 +99,7 @@ def test_a_page_that_never_answers_is_reported_and_the_run_goes_on(tmp_path):
 def test_a_flood_of_windows_ends_in_a_verdict(tmp_path, browser):
     flow, fixtures = site(tmp_path, "fenetres", PAGES["fenetres"])
     results = check_flow(browser, load_flow(flow), CheckOptions(fixtures=fixtures, out=tmp_path / "out",
-                                                                 timeout_ms=1000, artifacts=False))
+                                                                 timeout_ms=1000, artifacts=False, retries=0))
     assert [r.branch for r in results] == ["hostile", "sage"]
     assert results[1].passed
 
@@ -107,7 +107,7 @@ def test_a_flood_of_windows_ends_in_a_verdict(tmp_path, browser):
 def test_a_file_too_big_to_be_a_page_is_refused(tmp_path, browser):
     flow, fixtures = site(tmp_path, "enorme", size=50_000_000)
     results = check_flow(browser, load_flow(flow), CheckOptions(fixtures=fixtures, out=tmp_path / "out",
-                                                                 timeout_ms=1000, artifacts=False))
+                                                                 timeout_ms=1000, artifacts=False, retries=0))
     assert results[0].drift is not None and results[0].drift.step_id == "aller"
     assert any("more than 20 MB" in line for line in results[0].blocked)
     assert results[1].passed
@@ -133,7 +133,7 @@ def test_a_renderer_that_crashes_is_a_drift_of_its_branch(tmp_path):
             marker.append(marker_of(browser))
             crasher.start()
             outcome["results"] = check_flow(browser, load_flow(flow), CheckOptions(
-                fixtures=fixtures, out=tmp_path / "out", timeout_ms=5000, artifacts=False))
+                fixtures=fixtures, out=tmp_path / "out", timeout_ms=5000, artifacts=False, retries=0))
             browser.close()
 
     worker = threading.Thread(target=body)

@@ -85,13 +85,13 @@ def test_every_target_of_the_flows_is_listed_and_found_by_its_line(context, tmp_
         for step in steps:
             assert step.target is not None
             # as the check finds it, after the steps before it on this page (a radio shows a field)
-            wanted = locate.find(page, step.target, 3000, must_be_enabled=False)
+            wanted = locate.find(page, step.target, 3000)
             index = wanted.evaluate("(el, listed) => listed.indexOf(el)", [e.element for e in result.entries])
             assert index >= 0, f"{page_id}: {locate.describe(step.target)} not listed"
             entry = result.entries[index]
             proposed = inspect.parse_line(entry.yaml)
             assert flow_around([entry.yaml], tmp_path).flow.steps[0].target == proposed
-            assert same(locate.find(page, proposed, 3000, must_be_enabled=False), entry.element), entry.yaml
+            assert same(locate.find(page, proposed, 3000), entry.element), entry.yaml
             if entry.status == "hidden":  # listed while hidden; its line finds it once shown
                 assert matching.normalise(locate.words_of(proposed), True) == \
                     matching.normalise(locate.words_of(step.target), True)

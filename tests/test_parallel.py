@@ -136,10 +136,10 @@ def test_two_workers_give_the_same_report_as_one(tmp_path, capsys):
     for jobs in ("1", "2"):
         out = tmp_path / f"out-{jobs}"
         code = main(["check", str(FLOWS), "--fixtures", str(fixtures), "--timeout", "1", "-j", jobs,
-                     "--out", str(out), "--junit", str(tmp_path / f"junit-{jobs}.xml")])
+                     "--retries", "1", "--out", str(out), "--junit", str(tmp_path / f"junit-{jobs}.xml")])
         assert code == 1
         reports[jobs] = normalised_junit(tmp_path / f"junit-{jobs}.xml", out)
-        assert (out / "dgfip-mot-de-passe-xt" / "oublie-methode-1" / "trace.zip").is_file()
+        assert (out / "dgfip-mot-de-passe-xt" / "oublie-methode-1" / "attempt-2" / "trace.zip").is_file()
         table = capsys.readouterr().out
         rows = re.findall(r"│ (\S+)\s+│ ([^│]+?)\s+│\s+(\d+) │ (ok|drift)", table)
         reports[f"table-{jobs}"] = [(flow, branch, steps, verdict) for flow, branch, steps, verdict in rows]
