@@ -43,22 +43,41 @@ def douane_main(context: BrowserContext) -> int:
     page = context.new_page()
     page.goto("https://www.douane.gouv.fr/")
     assert page.title() == "Accueil | douane.gouv.fr"
-    page.get_by_role("region", name="Mon espace personnel", exact=True) \
-        .get_by_role("link", name="Se connecter", exact=True).click()
+    page.get_by_role("region", name="Mon espace personnel", exact=True).get_by_role(
+        "link", name="Se connecter", exact=True
+    ).click()
     page.wait_for_url("https://connexion.douane.gouv.fr/saml/singleSignOn**")
     heading(page, "Authentification")
-    click_to(page, "link", "MOT DE PASSE OUBLIÉ ?", "https://connexion.douane.gouv.fr/motDePasseOublie",
-             "Vous avez oublié votre mot de passe")
+    click_to(
+        page,
+        "link",
+        "MOT DE PASSE OUBLIÉ ?",
+        "https://connexion.douane.gouv.fr/motDePasseOublie",
+        "Vous avez oublié votre mot de passe",
+    )
     page.get_by_role("radio", name="Courriel", exact=True).check()
     page.get_by_label("Courrier électronique", exact=True).fill(COURRIEL)
-    click_to(page, "button", "Réinitialiser", "https://connexion.douane.gouv.fr/motDePasseOublie/confirmation",
-             "Réinitialisation de votre mot de passe")
-    page.get_by_text("Une demande de confirmation pour la réinitialisation de votre mot de passe a été "
-                     "envoyée à votre adresse email", exact=True).wait_for()
+    click_to(
+        page,
+        "button",
+        "Réinitialiser",
+        "https://connexion.douane.gouv.fr/motDePasseOublie/confirmation",
+        "Réinitialisation de votre mot de passe",
+    )
+    page.get_by_text(
+        "Une demande de confirmation pour la réinitialisation de votre mot de passe a été "
+        "envoyée à votre adresse email",
+        exact=True,
+    ).wait_for()
     # the e-mail, simulated: the reset link opens a new tab
     goto(page, "https://messagerie.exemple.fr/", "Boîte de réception")
-    click_to(page, "link", "Réinitialisation du mot de passe",
-             "https://messagerie.exemple.fr/messages/reinitialisation-douane", "Réinitialisation du mot de passe")
+    click_to(
+        page,
+        "link",
+        "Réinitialisation du mot de passe",
+        "https://messagerie.exemple.fr/messages/reinitialisation-douane",
+        "Réinitialisation du mot de passe",
+    )
     with context.expect_page() as opened:
         page.get_by_role("link", name="Réinitialiser mon mot de passe", exact=True).click()
     page = opened.value
@@ -68,12 +87,19 @@ def douane_main(context: BrowserContext) -> int:
     page.get_by_label("Identifiant *", exact=True).fill(COURRIEL)
     page.get_by_label("Mot de passe *", exact=True).fill(MOT_DE_PASSE)
     page.get_by_label("Confirmer le mot de passe *", exact=True).fill(MOT_DE_PASSE)
-    page.get_by_text("Règles pour créer un mot de passe valide : doit être composé d'au moins 8 caractères, "
-                     "contenir des lettres minuscules, majuscules, de chiffres et de caractères spéciaux "
-                     "(le caractère « underscore » _ n'est pas considéré comme un caractère spécial).",
-                     exact=True).wait_for()
-    click_to(page, "button", "Réinitialiser", "https://connexion.douane.gouv.fr/reinitialisation/confirmation",
-             "Votre mot de passe a été modifié")
+    page.get_by_text(
+        "Règles pour créer un mot de passe valide : doit être composé d'au moins 8 caractères, "
+        "contenir des lettres minuscules, majuscules, de chiffres et de caractères spéciaux "
+        "(le caractère « underscore » _ n'est pas considéré comme un caractère spécial).",
+        exact=True,
+    ).wait_for()
+    click_to(
+        page,
+        "button",
+        "Réinitialiser",
+        "https://connexion.douane.gouv.fr/reinitialisation/confirmation",
+        "Votre mot de passe a été modifié",
+    )
     page.get_by_role("heading", name="Votre mot de passe a été modifié", exact=True).wait_for()
     return 16
 
@@ -87,8 +113,9 @@ def _dgfip_connexion(page: Page) -> None:
     page.get_by_label("Confirmation du nouveau mot de passe", exact=True).fill(NOUVEAU)
     click_to(page, "button", "Valider", f"{DGFIP}/accueil", "Bienvenue sur votre espace")
     page.get_by_text("Date d'expiration de votre mot de passe : 15/03/2027", exact=True).wait_for()
-    click_to(page, "link", "gérer ses informations et changer de mot de passe", f"{DGFIP}/profil",
-             "Gérer mes informations")
+    click_to(
+        page, "link", "gérer ses informations et changer de mot de passe", f"{DGFIP}/profil", "Gérer mes informations"
+    )
     page.get_by_role("textbox", name="Numéro de téléphone portable", exact=True).wait_for()
     page.get_by_role("button", name="Modifier le mot de passe", exact=True).wait_for()
 

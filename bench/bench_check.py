@@ -35,9 +35,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from baseline_bare import BRANCHES  # noqa: E402
 from playwright.sync_api import Browser, sync_playwright  # noqa: E402
 
-from baseline_bare import BRANCHES  # noqa: E402
 from guide.browser import launch, resolve_browser  # noqa: E402
 from guide.check import CheckOptions, check_one  # noqa: E402
 from guide.loader import load_flows  # noqa: E402
@@ -145,8 +145,11 @@ def main() -> int:
                     seconds, cpu, bare_steps = timed(lambda: run_bare(browser))
                     bare_times.append(seconds)
                     bare_cpu.append(cpu)
-                print(f"  round {round_number + 1} {side:<5} {seconds:.2f} s, {cpu:.2f} s CPU",
-                      file=sys.stderr, flush=True)
+                print(
+                    f"  round {round_number + 1} {side:<5} {seconds:.2f} s, {cpu:.2f} s CPU",
+                    file=sys.stderr,
+                    flush=True,
+                )
         if args.profile:
             counter = CallCounter()
             run_guide(browser, loaded, options)
@@ -159,17 +162,27 @@ def main() -> int:
         browser.close()
 
     guide_median, bare_median = statistics.median(guide_times), statistics.median(bare_times)
-    print(f"bundled flows: {len(BRANCHES)} branches, {guide_steps} steps (guide) / {bare_steps} (bare); "
-          f"{args.rounds} rounds, launch excluded; load average {os.getloadavg()[0]:.2f}")
-    print(f"guide check (in-process API): median {guide_median:.2f} s, min {min(guide_times):.2f} s, "
-          f"{guide_median / guide_steps * 1000:.0f} ms/step")
-    print(f"bare Playwright script:       median {bare_median:.2f} s, min {min(bare_times):.2f} s, "
-          f"{bare_median / bare_steps * 1000:.0f} ms/step")
-    print(f"ratio guide / bare: {guide_median / bare_median:.2f}x (medians), "
-          f"{min(guide_times) / min(bare_times):.2f}x (best rounds); target <= 1.3x")
-    print(f"CPU time (Python + driver + browser) per run: guide {statistics.median(guide_cpu):.2f} s, "
-          f"bare {statistics.median(bare_cpu):.2f} s: "
-          f"{statistics.median(guide_cpu) / statistics.median(bare_cpu):.2f}x")
+    print(
+        f"bundled flows: {len(BRANCHES)} branches, {guide_steps} steps (guide) / {bare_steps} (bare); "
+        f"{args.rounds} rounds, launch excluded; load average {os.getloadavg()[0]:.2f}"
+    )
+    print(
+        f"guide check (in-process API): median {guide_median:.2f} s, min {min(guide_times):.2f} s, "
+        f"{guide_median / guide_steps * 1000:.0f} ms/step"
+    )
+    print(
+        f"bare Playwright script:       median {bare_median:.2f} s, min {min(bare_times):.2f} s, "
+        f"{bare_median / bare_steps * 1000:.0f} ms/step"
+    )
+    print(
+        f"ratio guide / bare: {guide_median / bare_median:.2f}x (medians), "
+        f"{min(guide_times) / min(bare_times):.2f}x (best rounds); target <= 1.3x"
+    )
+    print(
+        f"CPU time (Python + driver + browser) per run: guide {statistics.median(guide_cpu):.2f} s, "
+        f"bare {statistics.median(bare_cpu):.2f} s: "
+        f"{statistics.median(guide_cpu) / statistics.median(bare_cpu):.2f}x"
+    )
     if args.profile:
         print(f"\nprotocol calls per run: guide {sum(guide_calls.values())}, bare {sum(bare_calls.values())}")
         for name in sorted(set(guide_calls) | set(bare_calls), key=lambda n: -guide_calls[n]):

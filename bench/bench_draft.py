@@ -109,8 +109,10 @@ def similarity(hand: Step, drafted: Step) -> float:
 
 def align(hand_steps: list[Step], drafted_steps: list[Step]) -> dict[int, Step]:
     """Hand-written step index → its drafted step, best pairs first, each step used once."""
-    pairs = sorted(((similarity(h, d), i, j) for i, h in enumerate(hand_steps) for j, d in enumerate(drafted_steps)),
-                   key=lambda p: (-p[0], p[1], p[2]))
+    pairs = sorted(
+        ((similarity(h, d), i, j) for i, h in enumerate(hand_steps) for j, d in enumerate(drafted_steps)),
+        key=lambda p: (-p[0], p[1], p[2]),
+    )
     matched: dict[int, Step] = {}
     used: set[int] = set()
     for value, i, j in pairs:
@@ -133,7 +135,7 @@ def stated(step: Step, lines: list[str], document_words: list[str]) -> bool:
     """Does the document state this step: its target's name, and most of its instruction's words
     within two consecutive lines?"""
     wanted = stems(step.instruction)
-    windows = [stems(" ".join(lines[i:i + 2])) for i in range(len(lines))]
+    windows = [stems(" ".join(lines[i : i + 2])) for i in range(len(lines))]
     coverage = max((len(wanted & window) / len(wanted) for window in windows), default=0.0) if wanted else 1.0
     return coverage >= 0.6 and in_document(step.target, document_words)
 
@@ -151,13 +153,16 @@ def score(hand: Flow, drafted: Flow, document: str) -> list[StepScore]:
         if other is None:
             scores.append(StepScore(step.id, None, False, False, False, reachable))
             continue
-        scores.append(StepScore(
-            step.id, other.id,
-            instruction=instruction_right(step, other, document_stems),
-            action=step.action == other.action,
-            target=target_key(step.target) == target_key(other.target),
-            in_document=reachable,
-        ))
+        scores.append(
+            StepScore(
+                step.id,
+                other.id,
+                instruction=instruction_right(step, other, document_stems),
+                action=step.action == other.action,
+                target=target_key(step.target) == target_key(other.target),
+                in_document=reachable,
+            )
+        )
     return scores
 
 
@@ -189,19 +194,25 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"\n{document_name} → {flow_path}")
                 print(f"  {'hand-written step':32} {'drafted step':36} instr action target all  in doc")
                 for s in scores:
-                    print(f"  {s.step_id:32} {s.drafted_id or '—':36} {mark(s.instruction):^5} {mark(s.action):^6} "
-                          f"{mark(s.target):^6} {mark(s.right):^4} {mark(s.in_document):^6}")
+                    print(
+                        f"  {s.step_id:32} {s.drafted_id or '—':36} {mark(s.instruction):^5} {mark(s.action):^6} "
+                        f"{mark(s.target):^6} {mark(s.right):^4} {mark(s.in_document):^6}"
+                    )
             rows.append((document_name, scores))
-    print(f"\n{'document':24} {'steps':>5} {'instruction':>11} {'action':>7} {'target':>7} {'all 3':>6} {'share':>6}"
-          f"   {'of the steps the document states':>32}")
+    print(
+        f"\n{'document':24} {'steps':>5} {'instruction':>11} {'action':>7} {'target':>7} {'all 3':>6} {'share':>6}"
+        f"   {'of the steps the document states':>32}"
+    )
     for name, scores in rows:
         total = len(scores)
         reachable = [s for s in scores if s.in_document]
         right = sum(s.right for s in reachable)
-        print(f"{name:24} {total:5} {sum(s.instruction for s in scores):11} {sum(s.action for s in scores):7} "
-              f"{sum(s.target for s in scores):7} {sum(s.right for s in scores):6} "
-              f"{sum(s.right for s in scores) / total:6.0%}   {right:>21} of {len(reachable):2} = "
-              f"{right / max(len(reachable), 1):4.0%}")
+        print(
+            f"{name:24} {total:5} {sum(s.instruction for s in scores):11} {sum(s.action for s in scores):7} "
+            f"{sum(s.target for s in scores):7} {sum(s.right for s in scores):6} "
+            f"{sum(s.right for s in scores) / total:6.0%}   {right:>21} of {len(reachable):2} = "
+            f"{right / max(len(reachable), 1):4.0%}"
+        )
     return 0
 
 

@@ -24,8 +24,8 @@ import argparse
 import os
 import resource
 import shutil
-import sys
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -36,12 +36,13 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import corpus  # noqa: E402
+
 from guide.check import CheckOptions  # noqa: E402
 from guide.loader import load_flows  # noqa: E402
 from guide.parallel import BrowserSource, plan, run_checks  # noqa: E402
 from guide.runner import CHECK, open_context  # noqa: E402
 
-GIB = 1024 ** 3
+GIB = 1024**3
 
 
 SAMPLER = """
@@ -86,8 +87,9 @@ class MemorySampler:
     """
 
     def __enter__(self) -> MemorySampler:
-        self._process = subprocess.Popen([sys.executable, "-c", SAMPLER, str(os.getpid())],
-                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", SAMPLER, str(os.getpid())], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
         time.sleep(0.3)  # let it take its first sample before the work starts
         return self
 
@@ -106,7 +108,7 @@ def run_bare(fixtures: Path, count: int) -> int:
     with sync_playwright() as playwright:
         browser = launch(playwright, resolve_browser(None, playwright))
         for i in range(count):
-            for mode in (("courriel", "courrier") if corpus.asks(i) else (None,)):
+            for mode in ("courriel", "courrier") if corpus.asks(i) else (None,):
                 context = open_context(browser, CHECK, fixtures)
                 steps += corpus.bare(context, i, mode)
                 context.close()
@@ -131,11 +133,20 @@ def measure(label: str, work: Callable[[], int]) -> dict:
         steps = work()
         seconds, reaped = time.perf_counter() - started, cpu_seconds() - reaped
     cpu = max(memory.cpu, reaped)  # both undercount a little, differently: keep the larger
-    figure = {"label": label, "seconds": seconds, "cpu": cpu, "steps": steps,
-              "rss": memory.peak_rss, "pss": memory.peak_pss}
+    figure = {
+        "label": label,
+        "seconds": seconds,
+        "cpu": cpu,
+        "steps": steps,
+        "rss": memory.peak_rss,
+        "pss": memory.peak_pss,
+    }
     print(f"  (CPU as sampled {memory.cpu:.1f} s, as reaped {reaped:.1f} s)", file=sys.stderr, flush=True)
-    print(f"  {label}: {seconds:.1f} s, {cpu:.1f} s CPU, peak RSS {memory.peak_rss / GIB:.2f} GiB",
-          file=sys.stderr, flush=True)
+    print(
+        f"  {label}: {seconds:.1f} s, {cpu:.1f} s CPU, peak RSS {memory.peak_rss / GIB:.2f} GiB",
+        file=sys.stderr,
+        flush=True,
+    )
     return figure
 
 
@@ -161,11 +172,14 @@ def main() -> int:
                 drifted = [r.drift.text() for r in results if r.drift]
                 assert not drifted, drifted[:3]
                 return sum(r.steps for r in results)
+
             return work
 
-        figures = [measure("bare Playwright", lambda: run_bare(fixtures, args.flows)),
-                   measure("guide check -j 1", guide(1)),
-                   measure("guide check -j 2 (processes)", guide(2))]
+        figures = [
+            measure("bare Playwright", lambda: run_bare(fixtures, args.flows)),
+            measure("guide check -j 1", guide(1)),
+            measure("guide check -j 2 (processes)", guide(2)),
+        ]
         if args.compare_pools:
             figures.append(measure("guide check -j 2 (threads)", guide(2, "thread")))
         load_after = os.getloadavg()[0]
@@ -174,20 +188,26 @@ def main() -> int:
             shutil.rmtree(root, ignore_errors=True)
 
     bare, one, two = figures[0], figures[1], figures[2]
-    print(f"corpus: {args.flows} flows, {len(jobs)} branches, {one['steps']} steps; "
-          f"{os.cpu_count()} CPUs; load average {load_before:.2f} before, {load_after:.2f} after")
+    print(
+        f"corpus: {args.flows} flows, {len(jobs)} branches, {one['steps']} steps; "
+        f"{os.cpu_count()} CPUs; load average {load_before:.2f} before, {load_after:.2f} after"
+    )
     print(f"{'run':<30} {'time':>8} {'ms/step':>8} {'CPU':>8} {'cores':>6} {'peak RSS':>10} {'peak PSS':>10}")
     for figure in figures:
-        print(f"{figure['label']:<30} {figure['seconds']:>7.1f}s {figure['seconds'] / figure['steps'] * 1000:>8.0f} "
-              f"{figure['cpu']:>7.1f}s {figure['cpu'] / figure['seconds']:>6.2f} "
-              f"{figure['rss'] / GIB:>8.2f}Gi {figure['pss'] / GIB:>8.2f}Gi")
+        print(
+            f"{figure['label']:<30} {figure['seconds']:>7.1f}s {figure['seconds'] / figure['steps'] * 1000:>8.0f} "
+            f"{figure['cpu']:>7.1f}s {figure['cpu'] / figure['seconds']:>6.2f} "
+            f"{figure['rss'] / GIB:>8.2f}Gi {figure['pss'] / GIB:>8.2f}Gi"
+        )
     assert bare["steps"] == one["steps"] == two["steps"], "both sides must do the same steps"
     ratio, speedup = one["seconds"] / bare["seconds"], one["seconds"] / two["seconds"]
     print(f"guide -j 1 / bare: {ratio:.2f}x wall time, {one['cpu'] / bare['cpu']:.2f}x CPU time (target <= 1.3x)")
     busy = one["cpu"] / one["seconds"]
-    print(f"-j 1 / -j 2 (processes): {speedup:.2f}x faster (target >= 1.6x); -j 1 already keeps {busy:.2f} "
-          f"cores busy (Chromium's processes work beside Python's), so {os.cpu_count()} CPUs allow at most "
-          f"{min(2, (os.cpu_count() or 1) / busy):.2f}x")
+    print(
+        f"-j 1 / -j 2 (processes): {speedup:.2f}x faster (target >= 1.6x); -j 1 already keeps {busy:.2f} "
+        f"cores busy (Chromium's processes work beside Python's), so {os.cpu_count()} CPUs allow at most "
+        f"{min(2, (os.cpu_count() or 1) / busy):.2f}x"
+    )
     if args.compare_pools:
         print(f"-j 1 / -j 2 (threads):   {one['seconds'] / figures[3]['seconds']:.2f}x faster")
     print(f"peak memory -j 2: {two['rss'] / GIB:.2f} GiB RSS, {two['pss'] / GIB:.2f} GiB PSS (target < 1 GiB)")

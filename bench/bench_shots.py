@@ -77,14 +77,22 @@ def main() -> int:
 
     bare = [t for c in cameras for t in c.bare]
     shot = [t for c in cameras for t in c.shot]
-    paired = statistics.median(s / b for s, b in zip(shot, bare))
-    print(f"screenshots: {len(shot)} ({args.rounds} rounds), load average {os.getloadavg()[0]:.1f} "
-          f"on {os.cpu_count()} CPUs")
-    print(f"bare page.screenshot      : median {statistics.median(bare) * 1000:6.1f} ms, mean {statistics.mean(bare) * 1000:6.1f} ms")
-    print(f"guide shots, per screenshot: median {statistics.median(shot) * 1000:6.1f} ms, mean {statistics.mean(shot) * 1000:6.1f} ms"
-          "  (overlay.show + masks + screenshot)")
-    print(f"ratio: {paired:.2f}x per screenshot (median of the {len(shot)} paired ratios; budget {BUDGET}x); "
-          f"{sum(shot) / sum(bare):.2f}x in total time (sensitive to load spikes from other processes)")
+    paired = statistics.median(s / b for s, b in zip(shot, bare, strict=True))
+    print(
+        f"screenshots: {len(shot)} ({args.rounds} rounds), load average {os.getloadavg()[0]:.1f} "
+        f"on {os.cpu_count()} CPUs"
+    )
+    print(
+        f"bare page.screenshot      : median {statistics.median(bare) * 1000:6.1f} ms, mean {statistics.mean(bare) * 1000:6.1f} ms"
+    )
+    print(
+        f"guide shots, per screenshot: median {statistics.median(shot) * 1000:6.1f} ms, mean {statistics.mean(shot) * 1000:6.1f} ms"
+        "  (overlay.show + masks + screenshot)"
+    )
+    print(
+        f"ratio: {paired:.2f}x per screenshot (median of the {len(shot)} paired ratios; budget {BUDGET}x); "
+        f"{sum(shot) / sum(bare):.2f}x in total time (sensitive to load spikes from other processes)"
+    )
     return 0 if paired <= BUDGET else 1
 
 

@@ -16,8 +16,10 @@ from playwright.sync_api import BrowserContext
 
 HOSTS = 20
 NAME, EMAIL = "Camille Martin", "camille.martin@exemple.fr"
-CSS = "body{font:16px/1.5 sans-serif;margin:0}header,footer{background:#000091;color:#fff;padding:1rem}" \
-      "main{max-width:60rem;margin:auto;padding:1rem}label{display:block;margin-top:1rem}"
+CSS = (
+    "body{font:16px/1.5 sans-serif;margin:0}header,footer{background:#000091;color:#fff;padding:1rem}"
+    "main{max-width:60rem;margin:auto;padding:1rem}label{display:block;margin-top:1rem}"
+)
 
 
 def host(i: int) -> str:
@@ -37,7 +39,8 @@ def done_url(i: int) -> str:
 
 
 def flow_yaml(i: int) -> str:
-    question = """
+    question = (
+        """
   - id: mode
     instruction: Comment voulez-vous recevoir la réponse ?
     question: Comment voulez-vous recevoir la réponse ?
@@ -56,7 +59,10 @@ def flow_yaml(i: int) -> str:
             instruction: Choisissez « Par courrier ».
             target: radio "Par courrier"
             action: choose
-""" if asks(i) else ""
+"""
+        if asks(i)
+        else ""
+    )
     return f"""version: 1
 id: demarche-{i}
 title: Démarche {i}
@@ -108,31 +114,42 @@ steps:{question}
 
 def _page(i: int, title: str, body: str) -> str:
     links = "".join(f'<li><a href="https://{host(i)}/rubrique-{n}">Rubrique {n}</a></li>' for n in range(20))
-    filler = "".join(f"<p>Paragraphe d'information {n} sur la démarche {i} : conditions, délais, "
-                     "pièces justificatives et voies de recours.</p>" for n in range(12))
-    return (f'<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>{title}</title>'
-            f'<link rel="stylesheet" href="https://{host(i)}/style.css"></head><body>'
-            f'<header><p>Site {i % HOSTS}</p><nav aria-label="Menu principal"><ul>{links}</ul></nav></header>'
-            f"<main>{body}{filler}</main><footer><p>Mentions légales</p></footer></body></html>")
+    filler = "".join(
+        f"<p>Paragraphe d'information {n} sur la démarche {i} : conditions, délais, "
+        "pièces justificatives et voies de recours.</p>"
+        for n in range(12)
+    )
+    return (
+        f'<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>{title}</title>'
+        f'<link rel="stylesheet" href="https://{host(i)}/style.css"></head><body>'
+        f'<header><p>Site {i % HOSTS}</p><nav aria-label="Menu principal"><ul>{links}</ul></nav></header>'
+        f"<main>{body}{filler}</main><footer><p>Mentions légales</p></footer></body></html>"
+    )
 
 
 def form_html(i: int) -> str:
-    choice = ('<fieldset><legend>Réponse</legend>'
-              '<label><input type="radio" name="mode" value="courriel"> Par courriel</label>'
-              '<label><input type="radio" name="mode" value="courrier"> Par courrier</label></fieldset>'
-              if asks(i) else "")
-    body = (f"<h1>Démarche n°{i}</h1>"
-            f'<form method="post" action="{done_url(i)}">{choice}'
-            '<label for="nom">Nom</label><input id="nom" name="nom" autocomplete="name">'
-            '<label for="courriel">Courriel</label><input id="courriel" name="courriel" type="email">'
-            '<label><input type="checkbox" name="ok"> J\'accepte les conditions</label>'
-            '<p><button type="submit">Envoyer la demande</button></p></form>')
+    choice = (
+        "<fieldset><legend>Réponse</legend>"
+        '<label><input type="radio" name="mode" value="courriel"> Par courriel</label>'
+        '<label><input type="radio" name="mode" value="courrier"> Par courrier</label></fieldset>'
+        if asks(i)
+        else ""
+    )
+    body = (
+        f"<h1>Démarche n°{i}</h1>"
+        f'<form method="post" action="{done_url(i)}">{choice}'
+        '<label for="nom">Nom</label><input id="nom" name="nom" autocomplete="name">'
+        '<label for="courriel">Courriel</label><input id="courriel" name="courriel" type="email">'
+        '<label><input type="checkbox" name="ok"> J\'accepte les conditions</label>'
+        '<p><button type="submit">Envoyer la demande</button></p></form>'
+    )
     return _page(i, f"Démarche {i}", body)
 
 
 def done_html(i: int) -> str:
-    return _page(i, f"Demande {i} envoyée",
-                 f"<h1>Demande {i} envoyée</h1><p>Votre demande n°{i} a bien été enregistrée.</p>")
+    return _page(
+        i, f"Demande {i} envoyée", f"<h1>Demande {i} envoyée</h1><p>Votre demande n°{i} a bien été enregistrée.</p>"
+    )
 
 
 def generate(root: Path, count: int) -> tuple[Path, Path]:

@@ -104,8 +104,9 @@ _DEFINITIONS = (
     Action("uncheck", "untick the checkbox", _uncheck, ("change", "click"), pointer="click"),
     Action("select", "pick the option labelled `value` in the list", _select, ("change",), needs_value=True),
     Action("press", "press the key `value` in the element", _press, ("keydown",), needs_value=True),
-    Action("hover", "move the pointer over the element (a menu opening on hover)", _hover, ("mouseover",),
-           pointer="hover"),
+    Action(
+        "hover", "move the pointer over the element (a menu opening on hover)", _hover, ("mouseover",), pointer="hover"
+    ),
     Action("expect", "see the element (with `text:`, containing that text)", _nothing, (), acts=False),
 )
 

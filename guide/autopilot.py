@@ -42,9 +42,11 @@ class AutoPilot:
         if self.explain and ctx.locator is not None and ctx.step.target is not None:
             how = locate.explain(ctx.locator, ctx.step.target)
             if how is not None and how.ignored:
-                self.explained.append(f"{ctx.loaded.where(ctx.path + ('target',))}: step '{ctx.step.id}': "
-                                      f"{locate.describe(ctx.step.target)} read as « {how.reading} »; "
-                                      f"ignored: {'; '.join(how.ignored)}")
+                self.explained.append(
+                    f"{ctx.loaded.where(ctx.path + ('target',))}: step '{ctx.step.id}': "
+                    f"{locate.describe(ctx.step.target)} read as « {how.reading} »; "
+                    f"ignored: {'; '.join(how.ignored)}"
+                )
 
     def perform(self, ctx: StepContext) -> None:
         if ctx.secret and ctx.locator is not None:

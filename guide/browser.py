@@ -19,16 +19,28 @@ from weakref import WeakKeyDictionary
 from playwright.sync_api import Browser, Playwright
 
 # Without these, Chromium keeps calling home on a closed network at every start.
-QUIET_ARGS = ["--disable-background-networking", "--disable-component-update", "--no-first-run",
-              "--disable-sync", "--no-pings", "--disable-domain-reliability", "--disable-client-side-phishing-detection"]
+QUIET_ARGS = [
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--no-pings",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+]
 # Offline by construction (check, shots, live --fixtures): Playwright's routing answers every
 # request before it reaches the network, and these make sure nothing else can leave: no host
 # name resolves, every connection — to loopback too — goes to a proxy that does not exist, and
 # WebRTC may not send UDP outside that proxy. Prefetch, prerender, preconnect and DNS prefetch
 # then fail inside the browser.
-OFFLINE_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=http://offline.invalid:9",
-                "--proxy-bypass-list=<-loopback>", "--webrtc-ip-handling-policy=disable_non_proxied_udp",
-                "--force-webrtc-ip-handling-policy", "--dns-prefetch-disable"]
+OFFLINE_ARGS = [
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--proxy-server=http://offline.invalid:9",
+    "--proxy-bypass-list=<-loopback>",
+    "--webrtc-ip-handling-policy=disable_non_proxied_udp",
+    "--force-webrtc-ip-handling-policy",
+    "--dns-prefetch-disable",
+]
 SYSTEM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 
 
@@ -64,8 +76,10 @@ def resolve_browser(explicit: str | None = None, playwright: Playwright | None =
     if explicit:
         where = shutil.which(explicit) or explicit
         if not Path(where).is_file():
-            raise BrowserNotFound(f"the browser {explicit!r} given by --browser-path / GUIDE_BROWSER does not exist: "
-                                  "give the path of a Chromium or Chrome executable")
+            raise BrowserNotFound(
+                f"the browser {explicit!r} given by --browser-path / GUIDE_BROWSER does not exist: "
+                "give the path of a Chromium or Chrome executable"
+            )
         source = "--browser-path" if not os.environ.get("GUIDE_BROWSER") else "GUIDE_BROWSER"
         return BrowserChoice(where, f"given by {source}", [where])
     own = playwright_chromium_path(playwright)
@@ -80,7 +94,8 @@ def resolve_browser(explicit: str | None = None, playwright: Playwright | None =
     raise BrowserNotFound(
         "no Chromium found. Install one with: python -m playwright install chromium "
         "(needs internet), or as root on Debian: apt-get install -y chromium; "
-        "or point GUIDE_BROWSER at a Chromium/Chrome executable.\n  looked at: " + "; ".join(looked))
+        "or point GUIDE_BROWSER at a Chromium/Chrome executable.\n  looked at: " + "; ".join(looked)
+    )
 
 
 def launch_args(offline: bool) -> list[str]:
@@ -102,8 +117,9 @@ def launch(playwright: Playwright, choice: BrowserChoice, headless: bool = True,
 
     register(playwright)  # the guide's words are matched by its own selector engine
     marker = new_marker()
-    browser = playwright.chromium.launch(executable_path=choice.executable, headless=headless,
-                                         args=[*launch_args(offline), marker])
+    browser = playwright.chromium.launch(
+        executable_path=choice.executable, headless=headless, args=[*launch_args(offline), marker]
+    )
     _MARKERS[browser] = marker
     return browser
 
@@ -117,8 +133,9 @@ def install_browser(echo: Callable[[str], object] = print) -> bool:
     except BrowserNotFound:
         pass
     echo("browser: trying python -m playwright install chromium")
-    done = subprocess.run([sys.executable, "-m", "playwright", "install", "chromium"],
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "playwright", "install", "chromium"], capture_output=True, text=True, timeout=600
+    )
     if done.returncode == 0 and playwright_chromium_path():
         echo("browser: Playwright's Chromium installed")
         return True
@@ -132,6 +149,8 @@ def install_browser(echo: Callable[[str], object] = print) -> bool:
                 echo(f"browser: {' '.join(command)} failed:\n{result.stderr[-2000:]}")
                 return False
         return shutil.which("chromium") is not None
-    echo("browser: none found. As root run: apt-get install -y chromium, "
-         "or set GUIDE_BROWSER to a Chromium/Chrome executable.")
+    echo(
+        "browser: none found. As root run: apt-get install -y chromium, "
+        "or set GUIDE_BROWSER to a Chromium/Chrome executable."
+    )
     return False

@@ -77,8 +77,11 @@ MIN_VALUE = 4  # shorter values cannot be scrubbed without destroying the pages
 REDIRECTS = (301, 302, 303, 307, 308)
 # Not passed on when a mapped answer is handed to the browser: the body is already decoded.
 HOP_HEADERS = {"content-encoding", "content-length", "transfer-encoding", "connection", "keep-alive"}
-TEXT_MIME = re.compile(r"^(text/|application/(json|javascript|ecmascript|xml|xhtml\+xml|ld\+json|manifest\+json)"
-                       r"|image/svg\+xml|[a-z]+/[a-z.+-]*(json|xml))", re.IGNORECASE)
+TEXT_MIME = re.compile(
+    r"^(text/|application/(json|javascript|ecmascript|xml|xhtml\+xml|ld\+json|manifest\+json)"
+    r"|image/svg\+xml|[a-z]+/[a-z.+-]*(json|xml))",
+    re.IGNORECASE,
+)
 HTML_MIME = re.compile(r"html", re.IGNORECASE)
 # A token a server makes anew for each answer (session ids, CSRF tokens): set aside when comparing.
 TOKEN = re.compile(r"[A-Za-z0-9+/_-]{32,}={0,2}")
@@ -117,7 +120,7 @@ class Mapping:
         """The real URL a fetched one stands for (a redirect's Location), if it is this base's."""
         if not (url == self.base or url.startswith(self.base + "/")):
             return None
-        rest = url[len(self.base):]
+        rest = url[len(self.base) :]
         if self.origin is not None:
             return self.origin + (rest or "/")
         host, _, path = rest.lstrip("/").partition("/")
@@ -242,8 +245,14 @@ def _exchange(entry: dict[str, Any], archive: zipfile.ZipFile | None) -> Exchang
         body = base64.b64decode(content.get("text", ""))
     else:
         body = str(content.get("text", "")).encode("utf-8")
-    return Exchange(request["method"], request["url"], int(response.get("status", -1)),
-                    str(content.get("mimeType", "")), body, str(response.get("redirectURL") or ""))
+    return Exchange(
+        request["method"],
+        request["url"],
+        int(response.get("status", -1)),
+        str(content.get("mimeType", "")),
+        body,
+        str(response.get("redirectURL") or ""),
+    )
 
 
 # --- the fixtures tree ---------------------------------------------------------------------------
@@ -291,8 +300,13 @@ class Tree:
 
 def redirect_stub(exchange: Exchange) -> bytes:
     target = urljoin(exchange.url, exchange.redirect)
-    text = STUB.format(status=exchange.status, method=exchange.method, href=html.escape(target),
-                       target=json.dumps(target).replace("</", "<\\/"), text=html.escape(target))
+    text = STUB.format(
+        status=exchange.status,
+        method=exchange.method,
+        href=html.escape(target),
+        target=json.dumps(target).replace("</", "<\\/"),
+        text=html.escape(target),
+    )
     return text.encode("utf-8")
 
 
@@ -329,8 +343,10 @@ def _keep(tree: Tree, new: Saved) -> None:
         old.requests += new.requests
         return
     if not old.stub and old.requests[-1] != new.requests[0] and not same_content(old, new.data):
-        tree.clashes.append(f"{new.name}: {old.requests[-1]} and {new.requests[0]} answered differently; "
-                            "routing serves one file per path (query ignored): kept the later")
+        tree.clashes.append(
+            f"{new.name}: {old.requests[-1]} and {new.requests[0]} answered differently; "
+            "routing serves one file per path (query ignored): kept the later"
+        )
     new.requests = old.requests + new.requests
     tree.files[new.name] = new
 
@@ -377,8 +393,11 @@ def scrub(tree: Tree, values: Values) -> tuple[list[str], list[str]]:
 
 def _text(saved: Saved, name: str) -> bool:
     suffix = Path(name).suffix.lower()
-    return saved.page or suffix in (".css", ".js", ".mjs", ".json", ".svg", ".txt", ".xml", ".map", "") \
+    return (
+        saved.page
+        or suffix in (".css", ".js", ".mjs", ".json", ".svg", ".txt", ".xml", ".map", "")
         or name.endswith(".html")
+    )
 
 
 def _replace(data: bytes, forms: list[tuple[bytes, bytes]]) -> bytes:
@@ -394,8 +413,10 @@ def _replace(data: bytes, forms: list[tuple[bytes, bytes]]) -> bytes:
 def check_values(values: Values) -> None:
     short = [name for name, value in values.values.items() if value and len(value) < MIN_VALUE]
     if short:
-        raise CaptureError(f"the value of {', '.join(short)} is shorter than {MIN_VALUE} characters: it cannot be "
-                           "scrubbed from the pages without destroying them; give a longer test value")
+        raise CaptureError(
+            f"the value of {', '.join(short)} is shorter than {MIN_VALUE} characters: it cannot be "
+            "scrubbed from the pages without destroying them; give a longer test value"
+        )
 
 
 # --- comparing with the existing tree -------------------------------------------------------------
@@ -413,8 +434,9 @@ class _Outline(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         hidden = tag == "input" and (values.get("type") or "").lower() == "hidden"
-        kept = sorted((k, "" if hidden and k == "value" else _calm(v or "")) for k, v in attrs
-                      if k not in VOLATILE_ATTRIBUTES)
+        kept = sorted(
+            (k, "" if hidden and k == "value" else _calm(v or "")) for k, v in attrs if k not in VOLATILE_ATTRIBUTES
+        )
         self.tokens.append(f"<{tag} {kept}>")
         self._quiet += tag in ("script", "style")
 
@@ -469,7 +491,7 @@ def _around(line: str, other: str, width: int = 100) -> str:
     """`line`, starting a little before where it stops being `other`."""
     same = next((i for i, (a, b) in enumerate(zip(line, other, strict=False)) if a != b), min(len(line), len(other)))
     start = max(0, same - 30)
-    return ("…" if start else "") + line[start:start + width] + ("…" if len(line) > start + width else "")
+    return ("…" if start else "") + line[start : start + width] + ("…" if len(line) > start + width else "")
 
 
 @dataclass
@@ -507,8 +529,9 @@ def steps_by_page(loaded: LoadedFlow) -> dict[str, list[tuple[str, Path_]]]:
 
 def pages_of(flow: Flow, name: str) -> list[str]:
     """The page ids a file of the tree answers; the most specific patterns only."""
-    matching = [(page_id, spec) for page_id, spec in flow.pages.items()
-                if any(url_matches(spec, url) for url in url_of(name))]
+    matching = [
+        (page_id, spec) for page_id, spec in flow.pages.items() if any(url_matches(spec, url) for url in url_of(name))
+    ]
     if not matching:
         return []
     best = max(_literal(spec) for _, spec in matching)
@@ -530,8 +553,12 @@ def compare(tree: Tree, into: Path, loaded: LoadedFlow) -> list[Change]:
         else:
             old = old_file.read_bytes()
             same = same_content(saved, old)
-            change = Change("unchanged" if same else "changed", name, saved.page,
-                            diff=[] if same or not saved.page else text_diff(old, saved.data))
+            change = Change(
+                "unchanged" if same else "changed",
+                name,
+                saved.page,
+                diff=[] if same or not saved.page else text_diff(old, saved.data),
+            )
         changes.append(change)
     hosts = {name.split("/", 1)[0] for name in tree.files}
     for host in sorted(hosts):
@@ -544,8 +571,11 @@ def compare(tree: Tree, into: Path, loaded: LoadedFlow) -> list[Change]:
                 changes.append(Change("removed", name, True))
     for change in changes:
         change.pages = pages_of(flow, change.name) if change.page else []
-        change.steps = [f"{step_id} (line {loaded.position(path)[0]})" for page in change.pages
-                        for step_id, path in steps.get(page, [])]
+        change.steps = [
+            f"{step_id} (line {loaded.position(path)[0]})"
+            for page in change.pages
+            for step_id, path in steps.get(page, [])
+        ]
     return changes
 
 
@@ -600,8 +630,9 @@ def values_for(flow: Flow, given: dict[str, str]) -> Values:
     values = Values.for_fixtures(flow)
     unknown = sorted(set(given) - set(flow.variables))
     if unknown:
-        raise CaptureError(f"--var {unknown[0]}: the flow has no such variable; "
-                           f"known: {', '.join(flow.variables) or 'none'}")
+        raise CaptureError(
+            f"--var {unknown[0]}: the flow has no such variable; known: {', '.join(flow.variables) or 'none'}"
+        )
     values.values.update(given)
     check_values(values)
     return values
@@ -619,18 +650,30 @@ def simulated_check(flow: Flow) -> Callable[[str], bool]:
     return check
 
 
-def walk_flow(browser: Browser, loaded: LoadedFlow, options: CaptureOptions, values: Values,
-              work: Path, result: CaptureResult) -> list[Exchange]:
+def walk_flow(
+    browser: Browser, loaded: LoadedFlow, options: CaptureOptions, values: Values, work: Path, result: CaptureResult
+) -> list[Exchange]:
     """Walk every branch in a recording context; the exchanges of the branches that finished."""
     exchanges: list[Exchange] = []
     simulated_tree = options.simulated_from or options.into
     for number, branch in enumerate(branches(loaded.flow)):
         har = work / f"branch-{number}.har.zip"
-        upstream = Upstream(options.mappings, FixtureRouter(simulated_tree) if simulated_tree.is_dir() else None,
-                            simulated_check(loaded.flow), options.timeout_ms)
+        upstream = Upstream(
+            options.mappings,
+            FixtureRouter(simulated_tree) if simulated_tree.is_dir() else None,
+            simulated_check(loaded.flow),
+            options.timeout_ms,
+        )
 
-        run = run_branch(loaded, branch.name, _recording(browser, har, upstream), CHECK, None,
-                         _pilot(dict(branch.answers), options.timeout_ms), values)
+        run = run_branch(
+            loaded,
+            branch.name,
+            _recording(browser, har, upstream),
+            CHECK,
+            None,
+            _pilot(dict(branch.answers), options.timeout_ms),
+            values,
+        )
         result.branches.append(branch.name)
         result.warnings += [values.mask(line) for line in run.result.warnings + upstream.failures]
         if run.result.drift is not None:
@@ -648,10 +691,12 @@ def _same_folder(a: Path, b: Path) -> bool:
 
 def _recording(browser: Browser, har: Path, upstream: Upstream) -> Callable[[], BrowserContext]:
     """Contexts of the check's kind, recorded as a HAR, answered by `upstream`."""
+
     def make() -> BrowserContext:
         context = browser.new_context(**CHECK.args, record_har_path=str(har), record_har_content="attach")
         upstream.install(context)
         return context
+
     return make
 
 
@@ -667,8 +712,9 @@ def capture(browser: Browser, loaded: LoadedFlow, options: CaptureOptions) -> Ca
         exchanges = walk_flow(browser, loaded, options, values, work, result)
     tree = build_tree(exchanges)
     result.scrubbed, dropped = scrub(tree, values)
-    result.warnings += [values.mask(line) for line in tree.skipped + tree.clashes + dropped
-                        + shadowed(tree, options.into)]
+    result.warnings += [
+        values.mask(line) for line in tree.skipped + tree.clashes + dropped + shadowed(tree, options.into)
+    ]
     if any(saved.stub for saved in tree.files.values()):
         result.warnings.append("redirects are replayed by small pages that move on (routing cannot answer 3xx)")
     result.changes = compare(tree, options.into, loaded)
@@ -701,9 +747,11 @@ SIGNS = {"added": ("+", "green"), "changed": ("~", "yellow"), "removed": ("−",
 def print_result(console: Console, result: CaptureResult, options: CaptureOptions) -> None:
     flow = result.flow.flow
     source = ", ".join(f"{m.origin or 'every host'} from {m.base}" for m in options.mappings) or "the live sites"
-    console.print(f"[bold]{escape(flow.id)}[/] ({escape(str(result.flow.file))}): walked {len(result.branches)} branch"
-                  f"{'es' if len(result.branches) > 1 else ''} ({escape(', '.join(result.branches))}) on "
-                  f"{escape(source)}")
+    console.print(
+        f"[bold]{escape(flow.id)}[/] ({escape(str(result.flow.file))}): walked {len(result.branches)} branch"
+        f"{'es' if len(result.branches) > 1 else ''} ({escape(', '.join(result.branches))}) on "
+        f"{escape(source)}"
+    )
     for drift in result.drifts:
         console.print(escape(drift.text()), style="red")
     pages = [c for c in result.changes if c.page]
@@ -714,29 +762,40 @@ def print_result(console: Console, result: CaptureResult, options: CaptureOption
         sign, colour = SIGNS[change.kind]
         where = f" page '{', '.join(change.pages)}'" if change.pages else ""
         steps = f"; steps: {', '.join(change.steps)}" if change.steps else ""
-        kept = " (not loaded this time; kept: delete it by hand if the site removed it)" \
-            if change.kind == "removed" else ""
+        kept = (
+            " (not loaded this time; kept: delete it by hand if the site removed it)"
+            if change.kind == "removed"
+            else ""
+        )
         console.print(f"  [{colour}]{sign}[/] {escape(change.name)}{escape(where)}{escape(steps)}{kept}")
         for line in change.diff:
             console.print(f"      [dim]{escape(line)}[/]")
     counts = {kind: sum(1 for c in pages if c.kind == kind) for kind in ("added", "changed", "removed", "unchanged")}
-    console.print(f"pages: {counts['added']} added, {counts['changed']} changed, {counts['removed']} removed, "
-                  f"{counts['unchanged']} unchanged")
+    console.print(
+        f"pages: {counts['added']} added, {counts['changed']} changed, {counts['removed']} removed, "
+        f"{counts['unchanged']} unchanged"
+    )
     res = {kind: sum(1 for c in resources if c.kind == kind) for kind in ("added", "changed", "unchanged")}
     console.print(f"other files: {res['added']} added, {res['changed']} changed, {res['unchanged']} unchanged")
     if result.scrubbed:
-        console.print(f"personal values replaced by \\[name] in {len(result.scrubbed)} file(s): "
-                      f"{escape(', '.join(result.scrubbed))}")
+        console.print(
+            f"personal values replaced by \\[name] in {len(result.scrubbed)} file(s): "
+            f"{escape(', '.join(result.scrubbed))}"
+        )
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/] {escape(warning)}")
     if result.drifts:
         console.print("nothing written: the flow did not go through; fix the flow or the site, then capture again")
     elif options.check:
-        console.print(f"nothing written (--check): {options.into} "
-                      f"{'differs from the site' if result.differs else 'matches the site'}")
+        console.print(
+            f"nothing written (--check): {options.into} "
+            f"{'differs from the site' if result.differs else 'matches the site'}"
+        )
     else:
-        console.print(f"wrote {len(result.written)} file(s) into {escape(str(options.into))}; left the unchanged "
-                      "ones as they were; deleted nothing")
+        console.print(
+            f"wrote {len(result.written)} file(s) into {escape(str(options.into))}; left the unchanged "
+            "ones as they were; deleted nothing"
+        )
 
 
 # --- command line (wired into `guide capture` by guide/cli.py) --------------------------------------
@@ -744,21 +803,49 @@ def print_result(console: Console, result: CaptureResult, options: CaptureOption
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("flow", type=Path, metavar="FLOW", help="the flow to walk")
-    parser.add_argument("--into", type=Path, required=True, metavar="DIR",
-                        help="the fixtures tree to write (HOST/PATH); compared with what it holds")
-    parser.add_argument("--from-url", action="append", default=[], metavar="BASE|ORIGIN=BASE",
-                        help="fetch the pages from BASE/HOST/PATH (a mirror of every host), or ORIGIN from BASE "
-                             "(repeatable); the files keep the real host names (default: the live sites)")
-    parser.add_argument("--simulated-from", type=Path, metavar="DIR",
-                        help="where the flow's simulated pages (a webmail) come from (default: --into)")
-    parser.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
-                        help="a variable's value instead of its test value (scrubbed from every file)")
-    parser.add_argument("--check", action="store_true",
-                        help="compare only: write nothing, exit 1 when the tree differs from the site")
-    parser.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
-                        help="how long to wait for each element, page or request (default: 10)")
-    parser.add_argument("--browser-path", metavar="EXE",
-                        help="Chromium/Chrome executable (default: $GUIDE_BROWSER, Playwright's, then PATH)")
+    parser.add_argument(
+        "--into",
+        type=Path,
+        required=True,
+        metavar="DIR",
+        help="the fixtures tree to write (HOST/PATH); compared with what it holds",
+    )
+    parser.add_argument(
+        "--from-url",
+        action="append",
+        default=[],
+        metavar="BASE|ORIGIN=BASE",
+        help="fetch the pages from BASE/HOST/PATH (a mirror of every host), or ORIGIN from BASE "
+        "(repeatable); the files keep the real host names (default: the live sites)",
+    )
+    parser.add_argument(
+        "--simulated-from",
+        type=Path,
+        metavar="DIR",
+        help="where the flow's simulated pages (a webmail) come from (default: --into)",
+    )
+    parser.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a variable's value instead of its test value (scrubbed from every file)",
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="compare only: write nothing, exit 1 when the tree differs from the site"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="how long to wait for each element, page or request (default: 10)",
+    )
+    parser.add_argument(
+        "--browser-path",
+        metavar="EXE",
+        help="Chromium/Chrome executable (default: $GUIDE_BROWSER, Playwright's, then PATH)",
+    )
 
 
 def options_from(args: argparse.Namespace) -> CaptureOptions:
@@ -772,8 +859,14 @@ def options_from(args: argparse.Namespace) -> CaptureOptions:
         raise CaptureError(f"--into {args.into}: not a folder")
     if args.simulated_from is not None and not args.simulated_from.is_dir():
         raise CaptureError(f"--simulated-from {args.simulated_from}: not a folder")
-    return CaptureOptions(args.into, [parse_mapping(value) for value in args.from_url], args.simulated_from, given,
-                          args.timeout * 1000, args.check)
+    return CaptureOptions(
+        args.into,
+        [parse_mapping(value) for value in args.from_url],
+        args.simulated_from,
+        given,
+        args.timeout * 1000,
+        args.check,
+    )
 
 
 def run(args: argparse.Namespace) -> int:

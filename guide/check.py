@@ -33,15 +33,30 @@ class CheckOptions:
     retries: int = 1  # replays of a drifting branch (traced): a pass then makes it flaky
 
 
-def check_branch(make_context: ContextMaker, loaded: LoadedFlow, branch: Branch, options: CheckOptions,
-                 artifacts: Path | None = None,
-                 before_close: Callable[[BrowserContext], None] | None = None, trace: bool = True) -> BranchResult:
+def check_branch(
+    make_context: ContextMaker,
+    loaded: LoadedFlow,
+    branch: Branch,
+    options: CheckOptions,
+    artifacts: Path | None = None,
+    before_close: Callable[[BrowserContext], None] | None = None,
+    trace: bool = True,
+) -> BranchResult:
     """Replay one branch with the autopilot in a fresh routed context, within its bound."""
     steps = len(list(walk(loaded.flow.steps, dict(branch.answers))))
-    run = run_branch(loaded, branch.name, make_context, CHECK, options.fixtures,
-                     lambda session: AutoPilot(dict(branch.answers), options.timeout_ms, explain=options.explain),
-                     Values.for_fixtures(loaded.flow), artifacts=artifacts, before_close=before_close,
-                     deadline_s=branch_bound(steps, options.timeout_ms / 1000), trace=trace)
+    run = run_branch(
+        loaded,
+        branch.name,
+        make_context,
+        CHECK,
+        options.fixtures,
+        lambda session: AutoPilot(dict(branch.answers), options.timeout_ms, explain=options.explain),
+        Values.for_fixtures(loaded.flow),
+        artifacts=artifacts,
+        before_close=before_close,
+        deadline_s=branch_bound(steps, options.timeout_ms / 1000),
+        trace=trace,
+    )
     run.result.notes += run.performer.explained
     return run.result
 
@@ -61,8 +76,7 @@ def check_one(browser: Browser, loaded: LoadedFlow, branch: Branch, options: Che
     retries = max(options.retries, 0)
     for attempt in range(1, 2 + retries):
         where = folder / f"attempt-{attempt}" if options.artifacts else None
-        result = check_branch(make_context, loaded, branch, options, artifacts=where,
-                              trace=attempt > 1 or retries == 0)
+        result = check_branch(make_context, loaded, branch, options, artifacts=where, trace=attempt > 1 or retries == 0)
         seconds += result.seconds
         if result.drift is None:
             break
@@ -72,8 +86,9 @@ def check_one(browser: Browser, loaded: LoadedFlow, branch: Branch, options: Che
     return result
 
 
-def check_flow(browser: Browser, loaded: LoadedFlow, options: CheckOptions,
-               on_branch: Callable[[BranchResult], None] | None = None) -> list[BranchResult]:
+def check_flow(
+    browser: Browser, loaded: LoadedFlow, options: CheckOptions, on_branch: Callable[[BranchResult], None] | None = None
+) -> list[BranchResult]:
     results = []
     for branch in branches(loaded.flow):
         result = check_one(browser, loaded, branch, options)

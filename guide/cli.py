@@ -21,9 +21,9 @@ from rich.tree import Tree
 from .browser import BrowserNotFound
 from .i18n import LANGUAGES
 from .loader import FlowError, LoadedFlow, load_flows
-from .session import first_line
 from .model import Step
 from .reports import BranchResult
+from .session import first_line
 
 OK, DRIFT, BAD_INPUT, TOOL_FAILED = 0, 1, 2, 3
 DEFAULT_FLOWS = ["flows"]
@@ -58,11 +58,13 @@ def _existing_dir(value: str) -> Path:
 
 def _argument(parse: Callable[[str], object]) -> Callable[[str], object]:
     """An argparse type from a parser raising ValueError: argparse prints the message, exit 2."""
+
     def convert(value: str) -> object:
         try:
             return parse(value)
         except ValueError as error:
             raise argparse.ArgumentTypeError(str(error)) from None
+
     convert.__name__ = parse.__name__.lstrip("_")
     return convert
 
@@ -112,7 +114,11 @@ def _add_steps(tree: Tree, steps: list[Step]) -> None:
     from .locate import describe
 
     for step in steps:
-        what = f" → {step.action} {describe(step.target)}" if step.target else (" (hors navigateur)" if step.outside else "")
+        what = (
+            f" → {step.action} {describe(step.target)}"
+            if step.target
+            else (" (hors navigateur)" if step.outside else "")
+        )
         lands = f" ⇒ {step.lands}" if step.lands else ""
         node = tree.add(f"[cyan]{step.id}[/]{what}{lands}: {step.question or step.instruction}")
         for option in step.options:
@@ -131,8 +137,10 @@ def cmd_schema(args: argparse.Namespace) -> int:
     try:
         written = write_schema(None if args.write == SHIPPED_SCHEMA else Path(args.write))
     except OSError as error:
-        raise UsageError(f"cannot write the schema to {args.write}: {error.strerror or error}; fix: give a "
-                         "file path, or an existing folder you can write to") from None
+        raise UsageError(
+            f"cannot write the schema to {args.write}: {error.strerror or error}; fix: give a "
+            "file path, or an existing folder you can write to"
+        ) from None
     console.print(f"wrote {written}")
     return OK
 
@@ -163,8 +171,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     from .check import CheckOptions
     from .parallel import BrowserLost, BrowserSource, WorkerCrash, plan, run_checks, shard
-    from .reports import RunInfo
-    from .reports import github
+    from .reports import RunInfo, github
     from .reports.console import print_results
     from .reports.html import write_html
     from .reports.junit import write_junit
@@ -174,16 +181,23 @@ def cmd_check(args: argparse.Namespace) -> int:
     started = time.monotonic()
 
     loaded = _flows(args.flows)
-    options = CheckOptions(fixtures=args.fixtures, out=args.out, timeout_ms=args.timeout * 1000,
-                           explain=args.explain, retries=args.retries)
+    options = CheckOptions(
+        fixtures=args.fixtures, out=args.out, timeout_ms=args.timeout * 1000, explain=args.explain, retries=args.retries
+    )
     jobs = plan(loaded)
     if args.shard:
         jobs = shard(jobs, *args.shard)
         console.print(f"shard {args.shard[0]}/{args.shard[1]}: {len(jobs)} of {len(plan(loaded))} branches")
     source = BrowserSource(executable=args.browser_path, connect=args.connect)
     # Redrawn on each result, not by a thread: -j N can then fork its workers (see parallel.py).
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=console, transient=True, auto_refresh=False) as progress:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        auto_refresh=False,
+    ) as progress:
         task = progress.add_task(f"checking {len(jobs)} branches", total=len(jobs))
         progress.refresh()
 
@@ -191,8 +205,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         def advance(result: BranchResult) -> None:
             received.append(result)
-            progress.update(task, advance=1, description=f"checked {result.flow_id} › {result.branch}",
-                            refresh=True)
+            progress.update(task, advance=1, description=f"checked {result.flow_id} › {result.branch}", refresh=True)
 
         failure = None
         try:
@@ -200,8 +213,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         except (WorkerCrash, BrowserLost) as error:  # killed, out of memory, the browser gone: say so
             results, failure = received, str(error)
     # whatever happened, what was checked is reported
-    run = RunInfo(seconds=time.monotonic() - started, shard=f"{args.shard[0]}/{args.shard[1]}" if args.shard else None,
-                  lang=loaded[0].flow.lang if loaded else "fr")
+    run = RunInfo(
+        seconds=time.monotonic() - started,
+        shard=f"{args.shard[0]}/{args.shard[1]}" if args.shard else None,
+        lang=loaded[0].flow.lang if loaded else "fr",
+    )
     print_results(console, results)
     if github.on_github():
         github.report(results, lambda line: sys.stdout.write(line + "\n"))  # unwrapped: GitHub parses them
@@ -230,11 +246,14 @@ def cmd_live(args: argparse.Namespace) -> int:
     given = dict(_assignment(item) for item in args.var)
     unknown = sorted(set(given) - set(flow.variables))
     if unknown:
-        raise UsageError(f"--var {unknown[0]}: the flow has no such variable; "
-                         f"known: {', '.join(flow.variables) or 'none'}")
+        raise UsageError(
+            f"--var {unknown[0]}: the flow has no such variable; known: {', '.join(flow.variables) or 'none'}"
+        )
     if args.device and args.device not in _devices():
-        raise UsageError(f"--device {args.device!r}: not a Playwright device; e.g. " +
-                         ", ".join(name for name in _devices() if name.startswith(("iPhone 1", "Pixel")))[:200])
+        raise UsageError(
+            f"--device {args.device!r}: not a Playwright device; e.g. "
+            + ", ".join(name for name in _devices() if name.startswith(("iPhone 1", "Pixel")))[:200]
+        )
     resume = None
     if args.start_from:
         answers = answers_for(flow, args.start_from)
@@ -243,18 +262,35 @@ def cmd_live(args: argparse.Namespace) -> int:
         resume = Resume(args.start_from, answers)
     if args.autoplay and not args.fixtures:
         given = _values_for_autoplay(loaded, given)  # asked now, in the terminal, before the browser opens
-    outcome = run_live(loaded, LiveOptions(
-        fixtures=args.fixtures, start_url=args.start, given=given, autoplay_s=args.pace if args.autoplay else None,
-        headless=args.headless, browser_path=args.browser_path, channel=args.channel, device=args.device,
-        profile=args.profile, lang=args.lang, wait_s=args.wait, resume=resume))
+    outcome = run_live(
+        loaded,
+        LiveOptions(
+            fixtures=args.fixtures,
+            start_url=args.start,
+            given=given,
+            autoplay_s=args.pace if args.autoplay else None,
+            headless=args.headless,
+            browser_path=args.browser_path,
+            channel=args.channel,
+            device=args.device,
+            profile=args.profile,
+            lang=args.lang,
+            wait_s=args.wait,
+            resume=resume,
+        ),
+    )
     for report in outcome.reports:
         errors.print(report.text(), markup=False)
     if outcome.drifts:
-        errors.print(say("{count} step(s) no longer matched the pages: the guide needs an update.",
-                         count=len(outcome.drifts)))
+        errors.print(
+            say("{count} step(s) no longer matched the pages: the guide needs an update.", count=len(outcome.drifts))
+        )
         return DRIFT
-    console.print(say("Procedure finished.") if outcome.finished else say("Guide closed: run it again to pick up "
-                                                                          "where you stopped."))
+    console.print(
+        say("Procedure finished.")
+        if outcome.finished
+        else say("Guide closed: run it again to pick up where you stopped.")
+    )
     return OK
 
 
@@ -282,8 +318,10 @@ def _values_for_autoplay(loaded: LoadedFlow, given: dict[str, str]) -> dict[str,
             values.setdefault(name, os.environ.get(variable.env or "", ""))
             continue
         if not sys.stdin.isatty():
-            raise UsageError(f"--autoplay needs {name} ({variable.label}): pass --var {name}=… "
-                             + (f"or set {variable.env}" if variable.env else ""))
+            raise UsageError(
+                f"--autoplay needs {name} ({variable.label}): pass --var {name}=… "
+                + (f"or set {variable.env}" if variable.env else "")
+            )
         try:
             ask = getpass.getpass if variable.secret else input
             values[name] = ask(f"{variable.label} : ")
@@ -310,13 +348,22 @@ def cmd_shots(args: argparse.Namespace) -> int:
     if args.out.exists() and not args.out.is_dir():
         raise UsageError(f"--out {args.out}: not a folder")
     loaded = _flows(args.flows)
-    options = ShotOptions(out=args.out, fixtures=args.fixtures, results=args.results, timeout_ms=args.timeout * 1000,
-                          check=args.check, tolerance=args.threshold, max_diff_pixels=args.max_diff_pixels,
-                          force=args.force, prune=args.prune)
+    options = ShotOptions(
+        out=args.out,
+        fixtures=args.fixtures,
+        results=args.results,
+        timeout_ms=args.timeout * 1000,
+        check=args.check,
+        tolerance=args.threshold,
+        max_diff_pixels=args.max_diff_pixels,
+        force=args.force,
+        prune=args.prune,
+    )
     with sync_playwright() as playwright:
         browser = launch(playwright, resolve_browser(args.browser_path, playwright))
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                      console=console, transient=True) as progress:
+        with Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=True
+        ) as progress:
             task = progress.add_task("shooting", total=len(loaded))
             result = run(browser, loaded, options, on_flow=lambda outcome: progress.advance(task))
         browser.close()
@@ -329,8 +376,16 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if args.out.exists() and not args.out.is_dir():
         raise UsageError(f"--out {args.out}: not a folder")
-    options = ExportOptions(out=args.out, format=args.format, images=args.images, link_images=args.link_images,
-                            index=args.index, browser_path=args.browser_path, force=args.force, lang=args.lang)
+    options = ExportOptions(
+        out=args.out,
+        format=args.format,
+        images=args.images,
+        link_images=args.link_images,
+        index=args.index,
+        browser_path=args.browser_path,
+        force=args.force,
+        lang=args.lang,
+    )
     print_export(console, export(_flows(args.flows), options), options)
     return OK
 
@@ -353,9 +408,13 @@ def _count(value: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="guide", description=(
-        "Browser-guided procedures, checked in CI: guide a person live, check the guide against "
-        "offline fixtures, regenerate its screenshots and document."))
+    parser = argparse.ArgumentParser(
+        prog="guide",
+        description=(
+            "Browser-guided procedures, checked in CI: guide a person live, check the guide against "
+            "offline fixtures, regenerate its screenshots and document."
+        ),
+    )
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
 
     def verb(name: str, run: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
@@ -367,86 +426,196 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("flows", nargs="*", metavar="FLOW", help="flow files or folders (default: flows/)")
 
     def browser_arg(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--browser-path", metavar="EXE",
-                         help="Chromium/Chrome executable (default: $GUIDE_BROWSER, Playwright's, then PATH)")
+        sub.add_argument(
+            "--browser-path",
+            metavar="EXE",
+            help="Chromium/Chrome executable (default: $GUIDE_BROWSER, Playwright's, then PATH)",
+        )
 
     check = verb("check", cmd_check, "replay every flow and branch against the fixtures; exit 1 on drift")
     flows_arg(check)
-    check.add_argument("--fixtures", type=_existing_dir, default=Path("fixtures"), metavar="DIR",
-                       help="fixture tree laid out as HOST/PATH (default: fixtures/)")
+    check.add_argument(
+        "--fixtures",
+        type=_existing_dir,
+        default=Path("fixtures"),
+        metavar="DIR",
+        help="fixture tree laid out as HOST/PATH (default: fixtures/)",
+    )
     check.add_argument("--junit", type=Path, metavar="FILE", help="write a JUnit XML report")
-    check.add_argument("--report", type=Path, metavar="DIR",
-                       help="write DIR/index.html (a report to open in a browser) and DIR/results.json "
-                            "(what `guide report merge` combines)")
-    check.add_argument("--out", type=Path, default=Path("guide-results"), metavar="DIR",
-                       help="screenshots and traces of drifting steps (default: guide-results/)")
-    check.add_argument("--timeout", type=float, default=3.0, metavar="SECONDS",
-                       help="how long to wait for each element or page (default: 3)")
-    check.add_argument("--retries", type=_argument(_count), default=_default_retries(), metavar="N",
-                       help="replay a drifting branch N times, traced (default: 1 on CI, where the CI "
-                            "variable is set, else 0); a branch that then passes is flaky: reported with "
-                            "its failure's artifacts, exit 0")
+    check.add_argument(
+        "--report",
+        type=Path,
+        metavar="DIR",
+        help="write DIR/index.html (a report to open in a browser) and DIR/results.json "
+        "(what `guide report merge` combines)",
+    )
+    check.add_argument(
+        "--out",
+        type=Path,
+        default=Path("guide-results"),
+        metavar="DIR",
+        help="screenshots and traces of drifting steps (default: guide-results/)",
+    )
+    check.add_argument(
+        "--timeout",
+        type=float,
+        default=3.0,
+        metavar="SECONDS",
+        help="how long to wait for each element or page (default: 3)",
+    )
+    check.add_argument(
+        "--retries",
+        type=_argument(_count),
+        default=_default_retries(),
+        metavar="N",
+        help="replay a drifting branch N times, traced (default: 1 on CI, where the CI "
+        "variable is set, else 0); a branch that then passes is flaky: reported with "
+        "its failure's artifacts, exit 0",
+    )
     check.add_argument("--fail-on-flaky", action="store_true", help="exit 1 when a branch is flaky")
-    check.add_argument("--explain", action="store_true",
-                       help="say, for each target whose words matched only after the matching rule's "
-                            "normalisation, which invisible difference was set aside")
+    check.add_argument(
+        "--explain",
+        action="store_true",
+        help="say, for each target whose words matched only after the matching rule's "
+        "normalisation, which invisible difference was set aside",
+    )
     browser_arg(check)
-    check.add_argument("-j", "--jobs", type=_argument(_parse_workers), default=1, metavar="N",
-                       help="check branches in N worker processes, each with its own browser; "
-                            "auto: one per two CPUs, as each keeps ~1.7 cores busy (default: 1)")
-    check.add_argument("--shard", type=_argument(_parse_shard), metavar="I/N",
-                       help="check only the I-th of N deterministic slices of the branches (CI jobs)")
-    check.add_argument("--connect", type=_argument(_check_endpoint), metavar="WS",
-                       help="use the remote browser server at ws://HOST:PORT/ (python -m playwright "
-                            "run-server); --browser-path is then a path on the server (needs --unsafe)")
+    check.add_argument(
+        "-j",
+        "--jobs",
+        type=_argument(_parse_workers),
+        default=1,
+        metavar="N",
+        help="check branches in N worker processes, each with its own browser; "
+        "auto: one per two CPUs, as each keeps ~1.7 cores busy (default: 1)",
+    )
+    check.add_argument(
+        "--shard",
+        type=_argument(_parse_shard),
+        metavar="I/N",
+        help="check only the I-th of N deterministic slices of the branches (CI jobs)",
+    )
+    check.add_argument(
+        "--connect",
+        type=_argument(_check_endpoint),
+        metavar="WS",
+        help="use the remote browser server at ws://HOST:PORT/ (python -m playwright "
+        "run-server); --browser-path is then a path on the server (needs --unsafe)",
+    )
 
     live = verb("live", cmd_live, "guide a person through a flow in a visible browser, with the overlay")
     live.add_argument("flow", metavar="FLOW", help="the flow file")
-    live.add_argument("--fixtures", type=_existing_dir, metavar="DIR",
-                      help="serve the pages from fixtures (demos, training) instead of the real site")
+    live.add_argument(
+        "--fixtures",
+        type=_existing_dir,
+        metavar="DIR",
+        help="serve the pages from fixtures (demos, training) instead of the real site",
+    )
     live.add_argument("--start", metavar="URL", help="open this address instead of the flow's first page")
-    live.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
-                      help="a variable's value (used only by --autoplay; never stored)")
+    live.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a variable's value (used only by --autoplay; never stored)",
+    )
     live.add_argument("--autoplay", action="store_true", help="perform each step itself at a readable pace")
     live.add_argument("--pace", type=float, default=1.5, metavar="SECONDS", help="autoplay pause per step")
-    live.add_argument("--wait", type=float, default=20.0, metavar="SECONDS",
-                      help="how long to wait for a missing element before saying the page changed")
+    live.add_argument(
+        "--wait",
+        type=float,
+        default=20.0,
+        metavar="SECONDS",
+        help="how long to wait for a missing element before saying the page changed",
+    )
     live.add_argument("--headless", action="store_true", help="no visible window (demos in CI)")
-    live.add_argument("--device", metavar="NAME",
-                      help='guide at a phone\'s size and touch, e.g. "iPhone 13" (Playwright\'s device list)')
-    live.add_argument("--profile", type=Path, metavar="DIR",
-                      help="keep the browser's profile (logins, cookies) in DIR between runs")
-    live.add_argument("--channel", choices=("chrome", "msedge", "chrome-beta", "msedge-beta"),
-                      help="use the installed Chrome or Edge")
+    live.add_argument(
+        "--device",
+        metavar="NAME",
+        help="guide at a phone's size and touch, e.g. \"iPhone 13\" (Playwright's device list)",
+    )
+    live.add_argument(
+        "--profile", type=Path, metavar="DIR", help="keep the browser's profile (logins, cookies) in DIR between runs"
+    )
+    live.add_argument(
+        "--channel", choices=("chrome", "msedge", "chrome-beta", "msedge-beta"), help="use the installed Chrome or Edge"
+    )
     live.add_argument("--lang", choices=LANGUAGES, help="the guide's language (default: the flow's lang)")
-    live.add_argument("--from", dest="start_from", metavar="STEP",
-                      help="start at this step (its page is opened), e.g. --from saisir-identifiant")
+    live.add_argument(
+        "--from",
+        dest="start_from",
+        metavar="STEP",
+        help="start at this step (its page is opened), e.g. --from saisir-identifiant",
+    )
     browser_arg(live)
 
-    shots = verb("shots", cmd_shots, "regenerate the guide's screenshots (overlay drawn, secrets masked) "
-                                      "from the fixtures; files change only when their pixels do")
+    shots = verb(
+        "shots",
+        cmd_shots,
+        "regenerate the guide's screenshots (overlay drawn, secrets masked) "
+        "from the fixtures; files change only when their pixels do",
+    )
     flows_arg(shots)
-    shots.add_argument("--out", type=Path, required=True, metavar="DIR",
-                       help="where the screenshots go: DIR/<flow-id>/<NN>-<step-id>.png, NN the step's "
-                            "number in the guide (document order; 07a, 07b… for steps simulated against the "
-                            "fixtures); a step shared by several branches has one file")
-    shots.add_argument("--fixtures", type=_existing_dir, default=Path("fixtures"), metavar="DIR",
-                       help="fixture tree laid out as HOST/PATH (default: fixtures/)")
-    shots.add_argument("--check", action="store_true",
-                       help="compare with the files in --out instead of writing; write NAME.diff.png beside "
-                            "each one that differs; exit 1 on any difference (visual regression)")
-    shots.add_argument("--threshold", type=_argument(_fraction), default=0.0, metavar="F",
-                       help="colour difference a pixel may show and still count as unchanged, 0–1 (default: 0)")
-    shots.add_argument("--max-diff-pixels", type=_argument(_count), default=0, metavar="N",
-                       help="pixels that may differ before a screenshot counts as changed (default: 0)")
-    shots.add_argument("--prune", action="store_true",
-                       help="remove the screenshots guide wrote for steps that no longer exist (default: list them)")
-    shots.add_argument("--force", action="store_true",
-                       help="also replace files guide did not write, or that were edited since (default: keep them)")
-    shots.add_argument("--results", type=Path, default=Path("guide-results"), metavar="DIR",
-                       help="screenshot and trace of a drifting step (default: guide-results/)")
-    shots.add_argument("--timeout", type=float, default=3.0, metavar="SECONDS",
-                       help="how long to wait for each element or page (default: 3)")
+    shots.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="DIR",
+        help="where the screenshots go: DIR/<flow-id>/<NN>-<step-id>.png, NN the step's "
+        "number in the guide (document order; 07a, 07b… for steps simulated against the "
+        "fixtures); a step shared by several branches has one file",
+    )
+    shots.add_argument(
+        "--fixtures",
+        type=_existing_dir,
+        default=Path("fixtures"),
+        metavar="DIR",
+        help="fixture tree laid out as HOST/PATH (default: fixtures/)",
+    )
+    shots.add_argument(
+        "--check",
+        action="store_true",
+        help="compare with the files in --out instead of writing; write NAME.diff.png beside "
+        "each one that differs; exit 1 on any difference (visual regression)",
+    )
+    shots.add_argument(
+        "--threshold",
+        type=_argument(_fraction),
+        default=0.0,
+        metavar="F",
+        help="colour difference a pixel may show and still count as unchanged, 0–1 (default: 0)",
+    )
+    shots.add_argument(
+        "--max-diff-pixels",
+        type=_argument(_count),
+        default=0,
+        metavar="N",
+        help="pixels that may differ before a screenshot counts as changed (default: 0)",
+    )
+    shots.add_argument(
+        "--prune",
+        action="store_true",
+        help="remove the screenshots guide wrote for steps that no longer exist (default: list them)",
+    )
+    shots.add_argument(
+        "--force",
+        action="store_true",
+        help="also replace files guide did not write, or that were edited since (default: keep them)",
+    )
+    shots.add_argument(
+        "--results",
+        type=Path,
+        default=Path("guide-results"),
+        metavar="DIR",
+        help="screenshot and trace of a drifting step (default: guide-results/)",
+    )
+    shots.add_argument(
+        "--timeout",
+        type=float,
+        default=3.0,
+        metavar="SECONDS",
+        help="how long to wait for each element or page (default: 3)",
+    )
     browser_arg(shots)
 
     from .export import FORMATS
@@ -455,27 +624,47 @@ def build_parser() -> argparse.ArgumentParser:
     flows_arg(export)
     export.add_argument("--format", choices=FORMATS, default="md", help="output format (default: md)")
     export.add_argument("--out", type=Path, required=True, metavar="DIR", help="where OUT/<flow-id>.md|html|pdf go")
-    export.add_argument("--force", action="store_true",
-                        help="also replace files guide did not write, or that were edited since (default: keep them)")
-    export.add_argument("--lang", choices=LANGUAGES,
-                        help="the guide's fixed words in this language (default: the flow's lang)")
+    export.add_argument(
+        "--force",
+        action="store_true",
+        help="also replace files guide did not write, or that were edited since (default: keep them)",
+    )
+    export.add_argument(
+        "--lang", choices=LANGUAGES, help="the guide's fixed words in this language (default: the flow's lang)"
+    )
     browser_arg(export)
-    export.add_argument("--images", type=Path, default=Path("screenshots"), metavar="DIR",
-                        help="the screenshots' folder (guide shots --out), relative to --out (default: screenshots)")
-    export.add_argument("--link-images", action="store_true",
-                        help="HTML: refer to the screenshots beside the page instead of embedding them")
-    export.add_argument("--index", action="store_true",
-                        help="also write README.md (md) or index.html (html) listing the guides")
+    export.add_argument(
+        "--images",
+        type=Path,
+        default=Path("screenshots"),
+        metavar="DIR",
+        help="the screenshots' folder (guide shots --out), relative to --out (default: screenshots)",
+    )
+    export.add_argument(
+        "--link-images",
+        action="store_true",
+        help="HTML: refer to the screenshots beside the page instead of embedding them",
+    )
+    export.add_argument(
+        "--index", action="store_true", help="also write README.md (md) or index.html (html) listing the guides"
+    )
 
     from . import capture, draft, inspect
 
     drafting = verb("draft", draft.run, "a first flow from a help document (text, Markdown, PDF, DOCX)")
     draft.add_arguments(drafting)
-    inspecting = verb("inspect", inspect.run, "list every element a step could target on a page, "
-                                             "with the YAML line to paste and whether it is unique")
+    inspecting = verb(
+        "inspect",
+        inspect.run,
+        "list every element a step could target on a page, with the YAML line to paste and whether it is unique",
+    )
     inspect.add_arguments(inspecting)
-    capturing = verb("capture", capture.run, "walk a flow on a site and save every page it loads as a "
-                                             "fixtures tree, personal values scrubbed; report what changed")
+    capturing = verb(
+        "capture",
+        capture.run,
+        "walk a flow on a site and save every page it loads as a "
+        "fixtures tree, personal values scrubbed; report what changed",
+    )
     capture.add_arguments(capturing)
 
     lint = verb("lint", cmd_lint, "validate flows without a browser")
@@ -485,13 +674,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     schema = verb("schema", cmd_schema, "print the JSON Schema of flow files")
     schema.add_argument(
-        "--write", nargs="?", const=SHIPPED_SCHEMA, metavar="PATH",
+        "--write",
+        nargs="?",
+        const=SHIPPED_SCHEMA,
+        metavar="PATH",
         help="write it to PATH (a file, or a folder to hold flow.schema.json); alone: refresh guide/flow.schema.json",
     )
 
     doctor = verb("doctor", cmd_doctor, "say which browser guide uses and why, and what is missing")
-    doctor.add_argument("--install", action="store_true",
-                        help="install a browser if none is found (Playwright's, else Debian's as root)")
+    doctor.add_argument(
+        "--install",
+        action="store_true",
+        help="install a browser if none is found (Playwright's, else Debian's as root)",
+    )
     browser_arg(doctor)
     return parser
 
@@ -527,9 +722,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # a bug of guide's: say so in one line, never a traceback
         if os.environ.get("GUIDE_DEBUG"):
             raise
-        errors.print(f"guide: the tool itself failed ({type(error).__name__}: {first_line(error)}). This is a "
-                     "bug in guide, not in your flow: run again with GUIDE_DEBUG=1 for the details and "
-                     "report them.", markup=False)
+        errors.print(
+            f"guide: the tool itself failed ({type(error).__name__}: {first_line(error)}). This is a "
+            "bug in guide, not in your flow: run again with GUIDE_DEBUG=1 for the details and "
+            "report them.",
+            markup=False,
+        )
         return TOOL_FAILED
 
 

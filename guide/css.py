@@ -15,12 +15,42 @@ import re
 import warnings
 
 # Pseudo-classes soupsieve reads that Chromium refuses (its own, or not implemented there).
-NOT_IN_CHROMIUM = frozenset((
-    "contains", "-soup-contains", "-soup-contains-own", "matches", "current", "past", "future", "local-link",
-    "target-within", "muted", "buffering", "paused", "playing", "seeking", "stalled", "volume-locked",
-))
-PLAYWRIGHT_ONLY = frozenset(("has-text", "text", "text-is", "text-matches", "visible", "nth-match", "left-of",
-                             "right-of", "above", "below", "near", "light"))
+NOT_IN_CHROMIUM = frozenset(
+    (
+        "contains",
+        "-soup-contains",
+        "-soup-contains-own",
+        "matches",
+        "current",
+        "past",
+        "future",
+        "local-link",
+        "target-within",
+        "muted",
+        "buffering",
+        "paused",
+        "playing",
+        "seeking",
+        "stalled",
+        "volume-locked",
+    )
+)
+PLAYWRIGHT_ONLY = frozenset(
+    (
+        "has-text",
+        "text",
+        "text-is",
+        "text-matches",
+        "visible",
+        "nth-match",
+        "left-of",
+        "right-of",
+        "above",
+        "below",
+        "near",
+        "light",
+    )
+)
 ENGINE = re.compile(r"\s*(?://|\.\.|[\w+:*-]+=)")  # Playwright's text=…, xpath=…, //…
 # Strings and escaped characters, blanked before looking for pseudo-classes and namespaces.
 QUOTED = re.compile(r"""\\.|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'""", re.DOTALL)
@@ -34,8 +64,10 @@ def selector_problem(selector: str) -> str | None:
     blanked = QUOTED.sub("_", selector)
     playwright = _playwright_syntax(selector, blanked)
     if playwright:
-        return (f"css {shown!r} uses {playwright}, which is Playwright's selector syntax, not CSS: "
-                'name the element as a person sees it instead, e.g. text "…" or button "…"')
+        return (
+            f"css {shown!r} uses {playwright}, which is Playwright's selector syntax, not CSS: "
+            'name the element as a person sees it instead, e.g. text "…" or button "…"'
+        )
     problem = _parse_error(selector) or _chromium_problem(blanked)
     return f"css {shown!r} is not a selector the browser accepts: {problem}: {FIX}" if problem else None
 

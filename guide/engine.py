@@ -122,7 +122,6 @@ class StepContext:
         return self.loaded.where(self.path)
 
 
-
 class Performer(Protocol):
     """Who carries the steps out. The engine calls these in this order for each step."""
 
@@ -161,14 +160,35 @@ def do_action(ctx: StepContext, timeout_ms: float) -> None:
     except ActionError as error:
         if error.disabled and step.target is not None:  # decided from the action's failure, not a check first
             named = describe(step.target)
-            raise Drift(ctx.loaded.where(ctx.path + ("target",)), step, "disabled target", f"{named} usable",
-                        f"{named} is disabled", DISABLED_FIX, ctx.session.url) from None
+            raise Drift(
+                ctx.loaded.where(ctx.path + ("target",)),
+                step,
+                "disabled target",
+                f"{named} usable",
+                f"{named} is disabled",
+                DISABLED_FIX,
+                ctx.session.url,
+            ) from None
         if error.covered_by:
-            raise Drift(ctx.where, step, "covered target", f"{step.action} on the target", str(error),
-                        "something lies over the element: if it is a banner or a notice any page may show, "
-                        "declare it in the flow's `furniture:` with how to close it", ctx.session.url) from None
-        raise Drift(ctx.where, step, f"could not {step.action}", f"{step.action} on the target", str(error),
-                    "the element refused the action: check it still accepts it on the page", ctx.session.url) from None
+            raise Drift(
+                ctx.where,
+                step,
+                "covered target",
+                f"{step.action} on the target",
+                str(error),
+                "something lies over the element: if it is a banner or a notice any page may show, "
+                "declare it in the flow's `furniture:` with how to close it",
+                ctx.session.url,
+            ) from None
+        raise Drift(
+            ctx.where,
+            step,
+            f"could not {step.action}",
+            f"{step.action} on the target",
+            str(error),
+            "the element refused the action: check it still accepts it on the page",
+            ctx.session.url,
+        ) from None
 
 
 @dataclass
@@ -200,14 +220,22 @@ class Engine:
         while index < len(queue):
             path, step = queue[index]
             start = self._first_of_page(queue, index)
-            ctx = StepContext(self.loaded, step, path, index + 1, len(queue), self.session, answers=dict(answers),
-                              page_start=(queue[start][1].id, start + 1))
+            ctx = StepContext(
+                self.loaded,
+                step,
+                path,
+                index + 1,
+                len(queue),
+                self.session,
+                answers=dict(answers),
+                page_start=(queue[start][1].id, start + 1),
+            )
             history.append((index, list(queue), dict(answers)))
             try:
                 if step.options:
                     option = self._ask(ctx, answers)
                     answers[step.id] = option.id
-                    queue[index + 1:index + 1] = option_steps(path, step.options.index(option), option)
+                    queue[index + 1 : index + 1] = option_steps(path, step.options.index(option), option)
                 else:
                     self._step(ctx)
             except GoBack:
@@ -237,7 +265,7 @@ class Engine:
 
     def _page_at(self, queue: list[tuple[Path_, Step]], index: int) -> str:
         """The page id a step starts on: the page the last step before it led to, or opened."""
-        for path, step in reversed(queue[:index + 1]):
+        for path, step in reversed(queue[: index + 1]):
             if step.open and (path, step) == queue[index]:
                 return step.open
             if (path, step) != queue[index] and (step.lands or step.open):
@@ -257,6 +285,7 @@ class Engine:
         Ahead: the steps between are done. Behind: back to the first step of that page.
         Nowhere the flow knows: the performer offers to go back to the last known page.
         """
+
         def on(position: int) -> bool:
             return url_matches(self.flow.pages[self._page_at(queue, position)], url)
 
@@ -291,9 +320,11 @@ class Engine:
                 if chosen is None:
                     continue  # not answered: the steps after the question are still reachable
                 answers[step.id] = chosen.id
-                queue[index + 1:index + 1] = option_steps(path, step.options.index(chosen), chosen)
-        raise CannotResume(f"step {resume.step_id!r} is not on the way with the answers given "
-                           f"({', '.join(f'{q}: {a}' for q, a in resume.answers.items()) or 'none'})")
+                queue[index + 1 : index + 1] = option_steps(path, step.options.index(chosen), chosen)
+        raise CannotResume(
+            f"step {resume.step_id!r} is not on the way with the answers given "
+            f"({', '.join(f'{q}: {a}' for q, a in resume.answers.items()) or 'none'})"
+        )
 
     def _open_with_retry(self, page_id: str, first: tuple[Path_, Step] | None) -> None:
         """Open the page the walk starts on; a person may retry when the site does not answer."""
@@ -343,8 +374,7 @@ class Engine:
         self.performer.show(ctx)
         if step.outside and self.performer.simulates_outside:
             for number, sub in enumerate(step.simulate):
-                self.execute(StepContext(self.loaded, sub, ctx.path + ("simulate", number), 0, ctx.total,
-                                         self.session))
+                self.execute(StepContext(self.loaded, sub, ctx.path + ("simulate", number), 0, ctx.total, self.session))
         else:
             self.performer.perform(ctx)
         if step.lands:
@@ -362,8 +392,15 @@ class Engine:
                 return self.session.find(target, max(1.0, min(performer.patience_ms, left)))
             except LocateError as error:
                 if time.monotonic() >= deadline:
-                    raise Drift(ctx.loaded.where(ctx.path + ("target",)), ctx.step, error.problem,
-                                error.expected, error.found, error.fix, self.session.url) from None
+                    raise Drift(
+                        ctx.loaded.where(ctx.path + ("target",)),
+                        ctx.step,
+                        error.problem,
+                        error.expected,
+                        error.found,
+                        error.fix,
+                        self.session.url,
+                    ) from None
             performer.waiting(ctx)
 
     def _open(self, page_id: str, path: Path_, step: Step, url: str | None = None) -> None:
@@ -372,35 +409,67 @@ class Engine:
         try:
             self.session.open(url or spec.url.replace("*", ""), self.performer.timeout_ms)
         except PageError as error:
-            raise Drift(where, step, "page did not open", f"page '{page_id}' at {spec.url}", str(error),
-                        "check the URL in the flow's pages, and that a fixture serves it", spec.url) from None
+            raise Drift(
+                where,
+                step,
+                "page did not open",
+                f"page '{page_id}' at {spec.url}",
+                str(error),
+                "check the URL in the flow's pages, and that a fixture serves it",
+                spec.url,
+            ) from None
         differs = self.session.differs(spec, self.performer.timeout_ms)
         if differs:
-            raise Drift(where, step, "wrong page", f"page '{page_id}'", differs,
-                        f"update how page '{page_id}' is recognised (title/heading) in the flow's pages",
-                        self.session.url)
+            raise Drift(
+                where,
+                step,
+                "wrong page",
+                f"page '{page_id}'",
+                differs,
+                f"update how page '{page_id}' is recognised (title/heading) in the flow's pages",
+                self.session.url,
+            )
 
     def _land(self, ctx: StepContext, page_id: str) -> None:
         step, spec = ctx.step, self.flow.pages[page_id]
         where = self.loaded.where(ctx.path + ("lands",))
         if not self.session.follow(spec, self.performer.timeout_ms):
-            raise Drift(where, step, "landed on the wrong page", f"page '{page_id}' ({spec.url})",
-                        self.session.describe(),
-                        "the element now leads elsewhere: update `lands:` and the following steps, "
-                        "or report the broken link to the site", self.session.url)
+            raise Drift(
+                where,
+                step,
+                "landed on the wrong page",
+                f"page '{page_id}' ({spec.url})",
+                self.session.describe(),
+                "the element now leads elsewhere: update `lands:` and the following steps, "
+                "or report the broken link to the site",
+                self.session.url,
+            )
         differs = self.session.differs(spec, self.performer.timeout_ms)
         if differs:
-            raise Drift(where, step, "landed on a page that does not look as expected",
-                        f"page '{page_id}'", differs,
-                        f"update the title/heading of page '{page_id}' in the flow", self.session.url)
+            raise Drift(
+                where,
+                step,
+                "landed on a page that does not look as expected",
+                f"page '{page_id}'",
+                differs,
+                f"update the title/heading of page '{page_id}' in the flow",
+                self.session.url,
+            )
         self.performer.landed(ctx)
 
     def _expect_text(self, ctx: StepContext) -> None:
         expected = self.values.substitute(ctx.step.text or "")
         actual = self.session.text_of(ctx.locator, self.performer.timeout_ms)
         if expected not in actual:
-            raise Drift(ctx.where, ctx.step, "text differs", f'"{expected}"', f'"{actual.strip()[:200]}"',
-                        "update `text:` of the step", self.session.url)
+            raise Drift(
+                ctx.where,
+                ctx.step,
+                "text differs",
+                f'"{expected}"',
+                f'"{actual.strip()[:200]}"',
+                "update `text:` of the step",
+                self.session.url,
+            )
 
     def _rules(self, step: Step) -> list[Rule]:
         if step.rules is not None:

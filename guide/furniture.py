@@ -27,8 +27,9 @@ def closer(shown: Locator, piece: Furniture) -> Locator:
 def handle_automatically(page: Page, pieces: list[Furniture], timeout_ms: float) -> None:
     """Close each piece whenever it shows up before an action (Playwright calls the handler)."""
     for piece in pieces:
-        page.add_locator_handler(appears(page, piece),
-                                 lambda shown, piece=piece: closer(shown, piece).click(timeout=timeout_ms))
+        page.add_locator_handler(
+            appears(page, piece), lambda shown, piece=piece: closer(shown, piece).click(timeout=timeout_ms)
+        )
 
 
 def showing(page: Page, pieces: list[Furniture]) -> list[Furniture]:

@@ -112,10 +112,12 @@ def _write_diffs(saved: Saved, ours: list[Path]) -> None:
     """
     keep = set()
     for change in saved.changes:
-        if change.diff_image is not None and change.diff is not None and change.kind == "changed":
-            if not change.diff.exists() or _diff_of_ours(change.diff):
-                write_atomic(change.diff, encode(change.diff_image, DIFF_SIGNATURE))
-                keep.add(change.diff)
+        diff, image = change.diff, change.diff_image
+        if diff is None or image is None or change.kind != "changed":
+            continue
+        if not diff.exists() or _diff_of_ours(diff):
+            write_atomic(diff, encode(image, DIFF_SIGNATURE))
+            keep.add(diff)
     for file in ours:
         if diff_path(file) not in keep:
             remove_diff(file)
@@ -147,8 +149,11 @@ def print_run(console: Console, result: RunResult, options: ShotOptions) -> None
         if drift and drift.drift:
             console.print(f"\n[bold red]✗ {outcome.flow_id} › {drift.branch}[/]", highlight=False)
             console.print(drift.drift.text(), markup=False, highlight=False, soft_wrap=True)
-            console.print(f"[red]  no screenshot of {outcome.flow_id} was {'compared' if options.check else 'written'}: "
-                          "fix the drift first[/]", highlight=False)
+            console.print(
+                f"[red]  no screenshot of {outcome.flow_id} was {'compared' if options.check else 'written'}: "
+                "fix the drift first[/]",
+                highlight=False,
+            )
         for warning in dict.fromkeys(outcome.warnings):
             console.print(f"[yellow]! {outcome.flow_id}: {warning}[/]", highlight=False)
     for saved in result.saved:
@@ -162,11 +167,17 @@ def print_run(console: Console, result: RunResult, options: ShotOptions) -> None
 def _change_line(change: FileChange, options: ShotOptions) -> str:
     colour = {"new": "green", "changed": "yellow", "removed": "red", "kept": "magenta", "obsolete": "red"}[change.kind]
     if options.check:
-        what = {"new": "missing", "changed": "differs", "removed": "obsolete", "kept": "differs",
-                "obsolete": "obsolete"}[change.kind]
+        what = {
+            "new": "missing",
+            "changed": "differs",
+            "removed": "obsolete",
+            "kept": "differs",
+            "obsolete": "obsolete",
+        }[change.kind]
     else:
-        what = {"new": "new", "changed": "changed", "removed": "removed", "kept": "kept",
-                "obsolete": "obsolete"}[change.kind]
+        what = {"new": "new", "changed": "changed", "removed": "removed", "kept": "kept", "obsolete": "obsolete"}[
+            change.kind
+        ]
     line = f"  [{colour}]{what:8}[/] {change.file}"
     if change.kind == "kept" and not options.check:
         line += "  (not written by guide, or edited since: left as it is; --force replaces it)"
@@ -191,14 +202,23 @@ def _table(result: RunResult, options: ShotOptions) -> Table:
         if done is None:
             table.add_row(outcome.flow_id, "[red]drift[/]", "", "", "", "", f"{outcome.seconds:.1f} s")
             continue
-        table.add_row(outcome.flow_id, str(len(outcome.shots)), str(done.count("new")), str(done.count("changed")),
-                      str(done.unchanged), str(done.count("removed")), f"{outcome.seconds:.1f} s")
+        table.add_row(
+            outcome.flow_id,
+            str(len(outcome.shots)),
+            str(done.count("new")),
+            str(done.count("changed")),
+            str(done.unchanged),
+            str(done.count("removed")),
+            f"{outcome.seconds:.1f} s",
+        )
     return table
 
 
 def _verdict(result: RunResult, options: ShotOptions) -> str:
-    counts = (f"{result.total('new')} new, {result.total('changed')} changed, "
-              f"{result.total('unchanged')} unchanged, {result.total('removed')} removed")
+    counts = (
+        f"{result.total('new')} new, {result.total('changed')} changed, "
+        f"{result.total('unchanged')} unchanged, {result.total('removed')} removed"
+    )
     for kind in ("kept", "obsolete"):
         if result.total(kind):
             counts += f", {result.total(kind)} {kind}"

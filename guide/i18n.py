@@ -45,8 +45,11 @@ def catalogue(lang: str) -> dict[str, str]:
 
     with (LOCALES / lang / "LC_MESSAGES" / f"{DOMAIN}.po").open("rb") as stream:
         catalog = read_po(stream, locale=lang)
-    return {str(message.id): str(message.string or message.id) for message in catalog
-            if message.id and isinstance(message.id, str)}
+    return {
+        str(message.id): str(message.string or message.id)
+        for message in catalog
+        if message.id and isinstance(message.id, str)
+    }
 
 
 def words(lang: str) -> Say:

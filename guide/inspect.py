@@ -39,11 +39,18 @@ from .model import Target, parse_target_shorthand
 from .routing import FixtureRouter, Refused, fixture_path
 
 ROLES: tuple[Literal["link", "button", "radio", "checkbox", "heading"], ...] = (
-    "link", "button", "radio", "checkbox", "heading")
+    "link",
+    "button",
+    "radio",
+    "checkbox",
+    "heading",
+)
 # Form fields named by their label (radios and checkboxes are named by role, as flows do).
-FIELDS = ('input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=reset]):not([type=image])'
-          ':not([type=radio]):not([type=checkbox]), select, textarea, [contenteditable=""], [contenteditable="true"], '
-          '[role=textbox], [role=searchbox], [role=combobox], [role=spinbutton], [role=listbox]')
+FIELDS = (
+    "input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=reset]):not([type=image])"
+    ':not([type=radio]):not([type=checkbox]), select, textarea, [contenteditable=""], [contenteditable="true"], '
+    "[role=textbox], [role=searchbox], [role=combobox], [role=spinbutton], [role=listbox]"
+)
 MAX_WITHIN = 4  # enclosing blocks tried, innermost first, to make a name unique
 SETTLE_MS = 3000  # how long to let the page's own scripts settle (DSFR rewrites the header)
 
@@ -264,8 +271,7 @@ def yaml_line(value: Any) -> str:
     if isinstance(value, dict):
         body = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10**9, sort_keys=False)
         return "target: " + body.strip()
-    text = yaml.safe_dump({"target": value}, allow_unicode=True, default_flow_style=False, width=10**9,
-                          sort_keys=False)
+    text = yaml.safe_dump({"target": value}, allow_unicode=True, default_flow_style=False, width=10**9, sort_keys=False)
     return text.strip()
 
 
@@ -299,17 +305,33 @@ class _Candidate:
 def _candidates(page: Page, blocks: list[ElementHandle] | None) -> list[_Candidate]:
     items: list[dict[str, Any]] = []
     for role in ROLES:
-        items += [{"el": h, "kind": "role", "role": role}
-                  for h in page.get_by_role(role, include_hidden=True).element_handles()]
+        items += [
+            {"el": h, "kind": "role", "role": role}
+            for h in page.get_by_role(role, include_hidden=True).element_handles()
+        ]
     items += [{"el": h, "kind": "field", "role": None} for h in page.locator(FIELDS).element_handles()]
     texts = page.evaluate_handle(TEXTS)
-    items += [{"el": h.as_element(), "kind": "text", "role": None} for h in texts.get_properties().values()
-              if h.as_element() is not None]
+    items += [
+        {"el": h.as_element(), "kind": "text", "role": None}
+        for h in texts.get_properties().values()
+        if h.as_element() is not None
+    ]
     script = DESCRIBE.replace("__ENGINE__", matching.engine_script()).replace("__BLOCK_TITLE__", locate.BLOCK_TITLE)
     described = page.evaluate(script, {"items": items, "blocks": blocks})
-    return [_Candidate(d["kind"] if item["kind"] != "role" else item["role"], d["words"], item["role"], d["order"],
-                       d["block"], d["titles"], d["inside"], d["visible"], item["el"])
-            for item, d in zip(items, described, strict=True)]
+    return [
+        _Candidate(
+            d["kind"] if item["kind"] != "role" else item["role"],
+            d["words"],
+            item["role"],
+            d["order"],
+            d["block"],
+            d["titles"],
+            d["inside"],
+            d["visible"],
+            item["el"],
+        )
+        for item, d in zip(items, described, strict=True)
+    ]
 
 
 def _find(page: Page, target: Target, candidate: _Candidate, timeout_ms: float) -> ElementHandle | None:
@@ -353,8 +375,10 @@ def inspect_page(page: Page, at: str | None = None, timeout_ms: float = 1000) ->
         scope = locate.build(page, Target.model_validate({"block": at})).filter(visible=True)
         blocks = scope.element_handles()
         if not blocks:
-            raise InspectError(f"no block « {at} » on {page.url}: give the title the page shows above the "
-                               "block (its heading, legend or first line)" + _blocks_hint(page, at))
+            raise InspectError(
+                f"no block « {at} » on {page.url}: give the title the page shows above the "
+                "block (its heading, legend or first line)" + _blocks_hint(page, at)
+            )
     candidates = [c for c in _candidates(page, blocks) if c.inside]
     unnamed = sum(1 for c in candidates if not c.words)
     named = [c for c in candidates if c.words]
@@ -437,8 +461,9 @@ def page_url(flow: LoadedFlow, page_id: str) -> str:
     if page_id not in pages:
         close = difflib.get_close_matches(page_id, list(pages), n=1)
         hint = f" — did you mean '{close[0]}'?" if close else ""
-        raise InspectError(f"{flow.where(('pages',))}: no page '{page_id}' in this flow{hint} "
-                           f"(pages: {', '.join(pages)})")
+        raise InspectError(
+            f"{flow.where(('pages',))}: no page '{page_id}' in this flow{hint} (pages: {', '.join(pages)})"
+        )
     return pages[page_id].url.replace("*", "")
 
 
@@ -488,8 +513,12 @@ def open_page(context: BrowserContext, url: str, timeout_ms: float) -> Page:
 
 # --- output --------------------------------------------------------------------------------------
 
-MARKS = {"unique": ("✓", "green"), "unique in its block": ("✓", "green"), "ambiguous": ("✗", "red"),
-         "hidden": ("○", "yellow")}
+MARKS = {
+    "unique": ("✓", "green"),
+    "unique in its block": ("✓", "green"),
+    "ambiguous": ("✗", "red"),
+    "hidden": ("○", "yellow"),
+}
 
 
 def print_inspection(console: Console, result: Inspection, origin: str) -> None:
@@ -499,16 +528,25 @@ def print_inspection(console: Console, result: Inspection, origin: str) -> None:
     console.print(f"[dim]{escape(origin)}[/]")
     extras = []
     if result.hidden_copies:
-        extras.append(f"{result.hidden_copies} hidden cop{'ies' if result.hidden_copies > 1 else 'y'} of listed "
-                      "elements not counted (e.g. DSFR's mobile menu)")
+        extras.append(
+            f"{result.hidden_copies} hidden cop{'ies' if result.hidden_copies > 1 else 'y'} of listed "
+            "elements not counted (e.g. DSFR's mobile menu)"
+        )
     if result.unnamed:
         extras.append(f"{result.unnamed} element{'s' if result.unnamed > 1 else ''} without a name a step can use")
-    console.print(f"{len(entries)} elements in {len(result.groups)} blocks: {unique} unique"
-                  + "".join(f"; {extra}" for extra in extras))
+    console.print(
+        f"{len(entries)} elements in {len(result.groups)} blocks: {unique} unique"
+        + "".join(f"; {extra}" for extra in extras)
+    )
     for group in result.groups:
         title = f"bloc « {escape(group.title)} »" if group.title else "hors bloc"
-        scope = f"   [dim]{escape(group.yaml)}[/]" if group.yaml else \
-            "   [dim](other blocks have this title: not usable in within:)[/]" if group.title else ""
+        scope = (
+            f"   [dim]{escape(group.yaml)}[/]"
+            if group.yaml
+            else "   [dim](other blocks have this title: not usable in within:)[/]"
+            if group.title
+            else ""
+        )
         console.print(f"\n[bold]{title}[/]{scope}")
         for entry in group.entries:
             mark, colour = MARKS[entry.status]
@@ -520,10 +558,13 @@ def yaml_lines(result: Inspection) -> list[str]:
     """Only paste-ready lines: the groups as comments, a note after any line that is not unique."""
     lines = [f"# {result.url}"]
     for group in result.groups:
-        lines.append(f"# bloc « {group.title} »" + (f" — {group.yaml}" if group.yaml else "")
-                     if group.title else "# hors bloc")
-        lines += [entry.yaml + (f"  # {entry.note}" if entry.status in ("ambiguous", "hidden") else "")
-                  for entry in group.entries]
+        lines.append(
+            f"# bloc « {group.title} »" + (f" — {group.yaml}" if group.yaml else "") if group.title else "# hors bloc"
+        )
+        lines += [
+            entry.yaml + (f"  # {entry.note}" if entry.status in ("ambiguous", "hidden") else "")
+            for entry in group.entries
+        ]
     return lines
 
 
@@ -531,17 +572,30 @@ def yaml_lines(result: Inspection) -> list[str]:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("page", metavar="URL|PAGE-ID",
-                        help="the address to open, or a page id of --flow (its pages: URL, * removed)")
-    parser.add_argument("--fixtures", type=Path, metavar="DIR",
-                        help="serve the page from this fixture tree, offline (default: the live site)")
+    parser.add_argument(
+        "page", metavar="URL|PAGE-ID", help="the address to open, or a page id of --flow (its pages: URL, * removed)"
+    )
+    parser.add_argument(
+        "--fixtures",
+        type=Path,
+        metavar="DIR",
+        help="serve the page from this fixture tree, offline (default: the live site)",
+    )
     parser.add_argument("--flow", type=Path, metavar="FLOW", help="the flow whose page ids PAGE-ID names")
     parser.add_argument("--at", metavar="TEXT", help="only the block with this title (heading, legend, first line)")
     parser.add_argument("--yaml", action="store_true", help="print only the lines to paste")
-    parser.add_argument("--timeout", type=float, default=15.0, metavar="SECONDS",
-                        help="how long to wait for the page to load (default: 15)")
-    parser.add_argument("--browser-path", metavar="EXE",
-                        help="Chromium/Chrome executable (default: $GUIDE_BROWSER, Playwright's, then PATH)")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=15.0,
+        metavar="SECONDS",
+        help="how long to wait for the page to load (default: 15)",
+    )
+    parser.add_argument(
+        "--browser-path",
+        metavar="EXE",
+        help="Chromium/Chrome executable (default: $GUIDE_BROWSER, Playwright's, then PATH)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -555,8 +609,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         url, where = resolve(args.page, args.flow, args.fixtures)
         with sync_playwright() as playwright:
-            browser = launch(playwright, resolve_browser(args.browser_path, playwright),
-                             offline=args.fixtures is not None)
+            browser = launch(
+                playwright, resolve_browser(args.browser_path, playwright), offline=args.fixtures is not None
+            )
             try:
                 context = open_context(browser, CHECK, args.fixtures)
                 page = open_page(context, url, args.timeout * 1000)

@@ -108,13 +108,32 @@ NOTHING: Ranges = ()
 EVERYTHING: Ranges = ((0, TOP),)
 DIGIT = _ranges([(0x30, 0x39)])
 WORD = _ranges([(0x30, 0x39), (0x41, 0x5A), (0x5F, 0x5F), (0x61, 0x7A)])
-SPACE = _ranges([(0x09, 0x0D), (0x20, 0x20), (0xA0, 0xA0), (0x1680, 0x1680), (0x2000, 0x200A),
-                 (0x2028, 0x2029), (0x202F, 0x202F), (0x205F, 0x205F), (0x3000, 0x3000), (0xFEFF, 0xFEFF)])
+SPACE = _ranges(
+    [
+        (0x09, 0x0D),
+        (0x20, 0x20),
+        (0xA0, 0xA0),
+        (0x1680, 0x1680),
+        (0x2000, 0x200A),
+        (0x2028, 0x2029),
+        (0x202F, 0x202F),
+        (0x205F, 0x205F),
+        (0x3000, 0x3000),
+        (0xFEFF, 0xFEFF),
+    ]
+)
 DOT = _complement(_chars("\n\r\u2028\u2029"))
-CLASS_ESCAPES = {"d": DIGIT, "D": _complement(DIGIT), "w": WORD, "W": _complement(WORD),
-                 "s": SPACE, "S": _complement(SPACE)}
+CLASS_ESCAPES = {
+    "d": DIGIT,
+    "D": _complement(DIGIT),
+    "w": WORD,
+    "W": _complement(WORD),
+    "s": SPACE,
+    "S": _complement(SPACE),
+}
 CONTROL_ESCAPES = {"f": 0x0C, "n": 0x0A, "r": 0x0D, "t": 0x09, "v": 0x0B}
 HEX = frozenset("0123456789abcdefABCDEF")
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -173,8 +192,14 @@ SCRIPTS = _words(
     "Tulu_Tigalari Tutg Ugar Ugaritic Unknown Vai Vaii Vith Vithkuqi Wancho Wara Warang_Citi Wcho Xpeo Xsux "
     "Yezi Yezidi Yi Yiii Zanabazar_Square Zanb Zinh Zyyy Zzzz "
 )
-PROPERTY_VALUES = {"General_Category": GENERAL_CATEGORIES, "gc": GENERAL_CATEGORIES, "Script": SCRIPTS,
-                   "sc": SCRIPTS, "Script_Extensions": SCRIPTS, "scx": SCRIPTS}
+PROPERTY_VALUES = {
+    "General_Category": GENERAL_CATEGORIES,
+    "gc": GENERAL_CATEGORIES,
+    "Script": SCRIPTS,
+    "sc": SCRIPTS,
+    "Script_Extensions": SCRIPTS,
+    "scx": SCRIPTS,
+}
 
 
 class RegexError(ValueError):
@@ -272,7 +297,7 @@ class _Parser:
         start = self.pos
         while _digit(self.peek()):
             self.pos += 1
-        return self.text[start:self.pos]
+        return self.text[start : self.pos]
 
     # --- grammar ---------------------------------------------------------------------------
 
@@ -286,8 +311,11 @@ class _Parser:
                 self.fail(f"\\k<{name}> names no group", f"name a group (?<{name}>…), or fix the name", at)
         for number, at in self.number_refs:
             if number > self.groups:
-                self.fail(f"\\{number} refers to group {number}, but the pattern has {self.groups}",
-                          "number the groups from 1 in the order their ( opens", at)
+                self.fail(
+                    f"\\{number} refers to group {number}, but the pattern has {self.groups}",
+                    "number the groups from 1 in the order their ( opens",
+                    at,
+                )
 
     def disjunction(self, runs: _Runs) -> _Info:
         """Alternatives, each entered by the `runs` before them; the runs after them merged."""
@@ -302,10 +330,16 @@ class _Parser:
             for count, run in (branch.after or {}).items():
                 _add(after, count, run)
         firsts = [b.first for b in branches]
-        return _Info(_union(firsts), _union([b.chars for b in branches]),
-                     any(b.nullable for b in branches), any(b.varies for b in branches),
-                     any(b.ambiguous for b in branches) or _any_overlap(firsts),
-                     max(b.turns for b in branches), max(b.choices for b in branches), after=after)
+        return _Info(
+            _union(firsts),
+            _union([b.chars for b in branches]),
+            any(b.nullable for b in branches),
+            any(b.varies for b in branches),
+            any(b.ambiguous for b in branches) or _any_overlap(firsts),
+            max(b.turns for b in branches),
+            max(b.choices for b in branches),
+            after=after,
+        )
 
     def alternative(self, runs: _Runs) -> _Info:
         firsts: list[Ranges] = []
@@ -327,23 +361,35 @@ class _Parser:
             turns, choices = max(turns, term.turns), max(choices, term.choices)
             for count, run in runs.items():
                 turns, choices = max(turns, count), max(choices, run.choices)
-        return _Info(_union(firsts) if firsts else NOTHING, _union(chars) if chars else NOTHING, nullable, varies,
-                     ambiguous, turns, choices, after=runs)
+        return _Info(
+            _union(firsts) if firsts else NOTHING,
+            _union(chars) if chars else NOTHING,
+            nullable,
+            varies,
+            ambiguous,
+            turns,
+            choices,
+            after=runs,
+        )
 
     def peek_turns(self, runs: _Runs, term: _Info, start: int) -> int:
         """A lookaround is run again each time the quantifiers before it try another way."""
         if not term.peeks:
             return 0
-        total = max([term.peeks] + [count + term.peeks for count, run in runs.items()
-                                     if _overlap(run.chars, term.peek_chars)])
+        total = max(
+            [term.peeks] + [count + term.peeks for count, run in runs.items() if _overlap(run.chars, term.peek_chars)]
+        )
         if total > MAX_TAKING_TURNS:
             self._too_many_turns(start)
         return total
 
     def _too_many_turns(self, start: int) -> NoReturn:
-        self.slow(f"more than {MAX_TAKING_TURNS} unbounded quantifiers in a row can take the same characters, "
-                  "as in .*a.*a.*: the page would take very long to test a long value",
-                  "anchor the pattern with ^, write [^a]*a rather than .*a, or split the rule", start)
+        self.slow(
+            f"more than {MAX_TAKING_TURNS} unbounded quantifiers in a row can take the same characters, "
+            "as in .*a.*a.*: the page would take very long to test a long value",
+            "anchor the pattern with ^, write [^a]*a rather than .*a, or split the rule",
+            start,
+        )
 
     def take_turns(self, runs: _Runs, term: _Info, start: int) -> _Runs:
         """The runs after `term`: it extends those it shares characters with, and lets those
@@ -367,8 +413,12 @@ class _Parser:
         if max(after, default=0) > MAX_TAKING_TURNS:
             self._too_many_turns(start)
         if any(run.choices > MAX_CHOICES for run in after.values()):
-            self.slow("optional parts in a row that can take the same characters, as in a?a?a?a?…, "
-                      "give the page too many ways to try", "write a count instead, as in a{0,4}", start)
+            self.slow(
+                "optional parts in a row that can take the same characters, as in a?a?a?a?…, "
+                "give the page too many ways to try",
+                "write a count instead, as in a{0,4}",
+                start,
+            )
         return after
 
     def literals(self) -> _Info | None:
@@ -380,7 +430,7 @@ class _Parser:
         end = match.end() - (match.end() < len(self.text) and self.text[match.end()] in "*+?{")
         if end - self.pos < 2:
             return None
-        text, self.pos = self.text[self.pos:end], end
+        text, self.pos = self.text[self.pos : end], end
         chars = _ranges(list(_chars(text.replace(".", ""))) + (list(DOT) if "." in text else []))
         first = DOT if text[0] == "." else _chars(text[0])
         return _Info(first, chars, nullable=False)
@@ -390,8 +440,7 @@ class _Parser:
         assertion = self.assertion()
         if assertion is not None:
             if self.peek() and self.peek() in "*+?{":
-                self.fail("an anchor or a lookaround cannot be repeated",
-                          "remove the quantifier after it", self.pos)
+                self.fail("an anchor or a lookaround cannot be repeated", "remove the quantifier after it", self.pos)
             return assertion
         return self.quantified(self.atom(), start)
 
@@ -441,26 +490,44 @@ class _Parser:
             self.fail(f"nothing to repeat before {self.peek()}", "write one quantifier")
         self.quantifiers += 1
         if self.quantifiers > MAX_QUANTIFIERS:
-            self.slow(f"more than {MAX_QUANTIFIERS} quantifiers: the page could take very long to test it",
-                      "split the rule into several simpler rules", at)
+            self.slow(
+                f"more than {MAX_QUANTIFIERS} quantifiers: the page could take very long to test it",
+                "split the rule into several simpler rules",
+                at,
+            )
         repeats, long = high is None or high > 1, high is None or high - low > SHORT
         if repeats and (atom.turns or (long and atom.varies)):
-            self.slow("a quantifier inside a repeated group can take exponential time in the page, "
-                      "as in (a+)+ or (.*)*", "repeat a group without a quantifier inside, "
-                      "or split the rule into several rules", start)
+            self.slow(
+                "a quantifier inside a repeated group can take exponential time in the page, as in (a+)+ or (.*)*",
+                "repeat a group without a quantifier inside, or split the rule into several rules",
+                start,
+            )
         if repeats and atom.ambiguous:
-            self.slow("alternatives that can start with the same character, in a repeated group, "
-                      "can take exponential time in the page, as in (a|a)*",
-                      "make the alternatives start differently, or use a class such as [ab]", start)
+            self.slow(
+                "alternatives that can start with the same character, in a repeated group, "
+                "can take exponential time in the page, as in (a|a)*",
+                "make the alternatives start differently, or use a class such as [ab]",
+                start,
+            )
         if long:
             return _Info(atom.first, atom.chars, atom.nullable or low == 0, True, atom.ambiguous, 1, atom.choices)
         # A few repetitions of optional parts, as in (?:[ .-]?\d{2}){4}: count the ways.
         choices = _power(atom.choices, high or 1) * (1 + (high or low) - low)
         if choices > MAX_CHOICES:
-            self.slow("optional parts repeated this way give the page too many ways to try",
-                      "write the repetitions out, or split the rule", start)
-        return _Info(atom.first, atom.chars, atom.nullable or low == 0, atom.varies or low != high,
-                     atom.ambiguous, atom.turns, choices)
+            self.slow(
+                "optional parts repeated this way give the page too many ways to try",
+                "write the repetitions out, or split the rule",
+                start,
+            )
+        return _Info(
+            atom.first,
+            atom.chars,
+            atom.nullable or low == 0,
+            atom.varies or low != high,
+            atom.ambiguous,
+            atom.turns,
+            choices,
+        )
 
     def quantifier(self) -> tuple[int, int | None] | None:
         c = self.peek()
@@ -502,7 +569,7 @@ class _Parser:
             self.names.add(name)
             self.groups += 1
             return self.group_body(start, self.pos, threaded=True)
-        problem, fix = _python_group(self.text[start:start + 4])
+        problem, fix = _python_group(self.text[start : start + 4])
         self.fail(problem, fix, start)
 
     def group_body(self, start: int, body: int, threaded: bool = False) -> _Info:
@@ -525,7 +592,7 @@ class _Parser:
     def repeated(self, start: int) -> bool:
         """Is the group opened at `start` followed by a quantifier (or unclosed)?"""
         end = self.closing.get(start)
-        return end is None or self.text[end + 1:end + 2] in ("*", "+", "?", "{")
+        return end is None or self.text[end + 1 : end + 2] in ("*", "+", "?", "{")
 
     def group_name(self, start: int) -> str:
         """Read `name>` after `(?<` or `\\k<`, leaving the position after '>'."""
@@ -533,8 +600,11 @@ class _Parser:
         end = self.text.find(">", begin)
         name = self.text[begin:end] if end >= 0 else ""
         if end < 0 or not _identifier(name):
-            self.fail("a group name is letters, digits, _ or $, not starting with a digit",
-                      "write it like (?<code>…) and \\k<code>", start)
+            self.fail(
+                "a group name is letters, digits, _ or $, not starting with a digit",
+                "write it like (?<code>…) and \\k<code>",
+                start,
+            )
         self.pos = end + 1
         return name
 
@@ -573,7 +643,7 @@ class _Parser:
         end = self.text.find("}", self.pos)
         if self.peek() != "{" or end < 0:
             self.fail(f"\\{c} needs a Unicode property in braces", f"write \\{c}{{L}} or \\{c}{{Script=Latin}}", start)
-        _property(self.text[self.pos + 1:end], start)
+        _property(self.text[self.pos + 1 : end], start)
         self.pos = end + 1
         return EVERYTHING  # not worth listing: counts as overlapping everything
 
@@ -602,24 +672,27 @@ class _Parser:
         self.fail(problem, fix, start)
 
     def hex_digits(self, count: int, start: int) -> int:
-        digits = self.text[self.pos:self.pos + count]
+        digits = self.text[self.pos : self.pos + count]
         if len(digits) != count or not set(digits) <= HEX:
-            self.fail(f"\\{self.text[start + 1]} needs {count} hexadecimal digits",
-                      "write \\x41 or \\u0041 (or \\u{1F600})", start)
+            self.fail(
+                f"\\{self.text[start + 1]} needs {count} hexadecimal digits",
+                "write \\x41 or \\u0041 (or \\u{1F600})",
+                start,
+            )
         self.pos += count
         return int(digits, 16)
 
     def unicode_escape(self, start: int) -> int:
         if self.peek() == "{":
             end = self.text.find("}", self.pos)
-            digits = self.text[self.pos + 1:end] if end >= 0 else ""
+            digits = self.text[self.pos + 1 : end] if end >= 0 else ""
             if not digits or not set(digits) <= HEX or int(digits, 16) > TOP:
                 self.fail("\\u{…} needs a code point in hexadecimal, at most 10FFFF", "write \\u{1F600}", start)
             self.pos = end + 1
             return int(digits, 16)
         code = self.hex_digits(4, start)
         if 0xD800 <= code <= 0xDBFF and self.text.startswith("\\u", self.pos):
-            after = self.text[self.pos + 2:self.pos + 6]
+            after = self.text[self.pos + 2 : self.pos + 6]
             if len(after) == 4 and set(after) <= HEX and 0xDC00 <= int(after, 16) <= 0xDFFF:
                 self.pos += 6  # a UTF-16 pair is one character with the u flag
                 return 0x10000 + ((code - 0xD800) << 10) + (int(after, 16) - 0xDC00)
@@ -643,11 +716,17 @@ class _Parser:
                 self.pos += 1
                 high = self.class_atom()
                 if isinstance(low, tuple) or isinstance(high, tuple):
-                    self.fail("a range cannot start or end with \\d, \\w, \\s or \\p{…}",
-                              "escape the dash as \\- , or put it first or last in the class", atom_at)
+                    self.fail(
+                        "a range cannot start or end with \\d, \\w, \\s or \\p{…}",
+                        "escape the dash as \\- , or put it first or last in the class",
+                        atom_at,
+                    )
                 if low > high:
-                    self.fail(f"the range {self.text[atom_at:self.pos]} goes backwards",
-                              "write the smaller character first", atom_at)
+                    self.fail(
+                        f"the range {self.text[atom_at : self.pos]} goes backwards",
+                        "write the smaller character first",
+                        atom_at,
+                    )
                 pairs.append((low, high))
             elif isinstance(low, tuple):
                 pairs.extend(low)
@@ -670,8 +749,10 @@ class _Parser:
         if ranges is not None:
             return ranges
         if _digit(escape) and escape != "0":
-            self.fail(f"\\{escape} in a class is neither a character nor a back reference",
-                      f"write \\x3{escape} for the digit, or move the back reference out of the class")
+            self.fail(
+                f"\\{escape} in a class is neither a character nor a back reference",
+                f"write \\x3{escape} for the digit, or move the back reference out of the class",
+            )
         return self.char_escape()
 
 
@@ -690,8 +771,11 @@ def _add(runs: _Runs, count: int, run: _Run) -> None:
     if not run.chars:
         return
     known = runs.get(count)
-    runs[count] = run if known is None else _Run(_ranges(known.chars + run.chars), max(known.choices, run.choices),
-                                                 known.between & run.between)
+    runs[count] = (
+        run
+        if known is None
+        else _Run(_ranges(known.chars + run.chars), max(known.choices, run.choices), known.between & run.between)
+    )
 
 
 def _closing_parentheses(text: str) -> dict[int, int]:
@@ -731,14 +815,23 @@ def _property(expression: str, start: int) -> None:
     if value:
         known = PROPERTY_VALUES.get(name)
         if known is None:
-            raise RegexError(f"unknown Unicode property {name!r}", "use General_Category (gc), Script (sc) "
-                             "or Script_Extensions (scx), as in \\p{Script=Latin}", start)
+            raise RegexError(
+                f"unknown Unicode property {name!r}",
+                "use General_Category (gc), Script (sc) or Script_Extensions (scx), as in \\p{Script=Latin}",
+                start,
+            )
         if value not in known:
-            raise RegexError(f"{value!r} is not a value of {name}", "check the spelling and case, "
-                             "as in \\p{Script=Latin} or \\p{gc=Lu}", start)
+            raise RegexError(
+                f"{value!r} is not a value of {name}",
+                "check the spelling and case, as in \\p{Script=Latin} or \\p{gc=Lu}",
+                start,
+            )
     elif expression not in GENERAL_CATEGORIES and expression not in BINARY_PROPERTIES:
-        fix = (f"write \\p{{Script={expression}}}" if expression in SCRIPTS
-               else "check the spelling and case, as in \\p{L}, \\p{Lu} or \\p{Script=Latin}")
+        fix = (
+            f"write \\p{{Script={expression}}}"
+            if expression in SCRIPTS
+            else "check the spelling and case, as in \\p{L}, \\p{Lu} or \\p{Script=Latin}"
+        )
         raise RegexError(f"unknown Unicode property {expression!r}", fix, start)
 
 
@@ -769,5 +862,7 @@ def _python_escape(c: str) -> tuple[str, str]:
         return "\\N{…} is Python syntax", "write the character itself"
     if _digit(c):
         return f"\\{c} is an octal escape", "write \\x.. or \\u.... instead"
-    return (f"\\{c} is not an escape JavaScript knows with the u flag",
-            f"write {c} without the backslash, or \\\\ for a backslash")
+    return (
+        f"\\{c} is not an escape JavaScript knows with the u flag",
+        f"write {c} without the backslash, or \\\\ for a backslash",
+    )

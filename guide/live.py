@@ -37,8 +37,15 @@ from .reports import DriftReport
 from .secrets import Values
 from .session import Session, url_matches
 
-NETWORK = ("net::ERR_", "NS_ERROR_", "ERR_CONNECTION", "ERR_NAME_NOT_RESOLVED", "ERR_TIMED_OUT",
-           "ERR_INTERNET_DISCONNECTED", "Timeout")
+NETWORK = (
+    "net::ERR_",
+    "NS_ERROR_",
+    "ERR_CONNECTION",
+    "ERR_NAME_NOT_RESOLVED",
+    "ERR_TIMED_OUT",
+    "ERR_INTERNET_DISCONNECTED",
+    "Timeout",
+)
 
 
 def _button(ident: str, label: str, primary: bool = False) -> dict[str, Any]:
@@ -93,8 +100,9 @@ class Person:
         """The target is not there yet: say so once, and keep listening to the person."""
         if self.shown is not ctx or ctx.locator is not None:
             ctx.locator = None
-            self._show(ctx, self._nav(ctx, next_button=False), status=Status.WAITING,
-                       message=self.say("Waiting for the page…"))
+            self._show(
+                ctx, self._nav(ctx, next_button=False), status=Status.WAITING, message=self.say("Waiting for the page…")
+            )
         self._drain(ctx)
         self._followed(ctx, done_if_landed=False)  # already past it (Entrée sent the form)?
 
@@ -118,12 +126,17 @@ class Person:
             do_action(ctx, self.timeout_ms)
             return
         if step.outside or not step.acts:
-            self._wait(lambda e: e.get("type") == Event.BUTTON and e.get("id") == Button.NEXT,
-                       until=self._landed_if(ctx), on_paste=self._open_pasted, ctx=ctx)
+            self._wait(
+                lambda e: e.get("type") == Event.BUTTON and e.get("id") == Button.NEXT,
+                until=self._landed_if(ctx),
+                on_paste=self._open_pasted,
+                ctx=ctx,
+            )
             return
         wanted = set(action_named(step.action).listen) if step.action else set()
-        self._wait(lambda e: e.get("type") == Event.TARGET and e.get("event") in wanted,
-                   until=self._landed_if(ctx), ctx=ctx)
+        self._wait(
+            lambda e: e.get("type") == Event.TARGET and e.get("event") in wanted, until=self._landed_if(ctx), ctx=ctx
+        )
 
     def landed(self, ctx: StepContext) -> None:
         pass
@@ -136,8 +149,12 @@ class Person:
         if self.autoplay_s is not None:  # nobody to ask: a demo stops at the first drift
             raise Stop()
         ctx.locator = None
-        self._show(ctx, [_button(Button.SKIP, self.say("Skip this step")), self._quit_button()], status=Status.DRIFT,
-                   message=self._drift_words(ctx, drift))
+        self._show(
+            ctx,
+            [_button(Button.SKIP, self.say("Skip this step")), self._quit_button()],
+            status=Status.DRIFT,
+            message=self._drift_words(ctx, drift),
+        )
         self._wait(lambda e: e.get("type") == Event.BUTTON and e.get("id") == Button.SKIP)
         raise Skip()
 
@@ -145,10 +162,17 @@ class Person:
         """The person is on a page the flow does not know: say where, offer the way back."""
         if self.autoplay_s is not None:
             raise Stop()
-        message = self.say("You are on a page this guide does not know ({url}). You can go back to the last "
-                           "page of the guide, or quit.", url=url)
-        self._show(replace(ctx, locator=None), [_button(Button.BACK, self.say("Go back"), primary=True),
-                                                self._quit_button()], status=Status.DRIFT, message=message)
+        message = self.say(
+            "You are on a page this guide does not know ({url}). You can go back to the last "
+            "page of the guide, or quit.",
+            url=url,
+        )
+        self._show(
+            replace(ctx, locator=None),
+            [_button(Button.BACK, self.say("Go back"), primary=True), self._quit_button()],
+            status=Status.DRIFT,
+            message=message,
+        )
         self._wait(lambda e: e.get("type") == Event.BUTTON and e.get("id") == Button.BACK)
         self._goto(self.last_known or known)
 
@@ -158,9 +182,11 @@ class Person:
         if offer is None:
             return
         resume = self.say("Resume at step {number}", number=offer.number)
-        self._show(replace(ctx, locator=None), [_button(Button.RESUME, resume, primary=True),
-                                                _button(Button.RESTART, self.say("Start again"))],
-                   instruction=self.say("Last time you stopped at step {number}.", number=offer.number))
+        self._show(
+            replace(ctx, locator=None),
+            [_button(Button.RESUME, resume, primary=True), _button(Button.RESTART, self.say("Start again"))],
+            instruction=self.say("Last time you stopped at step {number}.", number=offer.number),
+        )
         answer = self._wait(lambda e: e.get("type") == Event.BUTTON and e.get("id") in (Button.RESUME, Button.RESTART))
         if answer is not None and answer.get("id") == Button.RESUME:
             raise ResumeAt(Resume(offer.step_id, offer.answers))
@@ -173,8 +199,11 @@ class Person:
         texts = {
             "missing target": say("This page no longer matches the guide: {what} cannot be found.", what=named),
             "hidden target": say("This page no longer matches the guide: {what} is not shown.", what=named),
-            "ambiguous target": say("This page no longer matches the guide: {what} appears more than once, and "
-                                    "the guide cannot tell which one to use.", what=named),
+            "ambiguous target": say(
+                "This page no longer matches the guide: {what} appears more than once, and "
+                "the guide cannot tell which one to use.",
+                what=named,
+            ),
             "disabled target": say("{what} cannot be used on this page for now.", what=named),
             "covered target": say("{what} is hidden by something else on the page.", what=named),
             "page not responding": say("The page no longer responds."),
@@ -186,8 +215,11 @@ class Person:
     def _site_silent(self, ctx: StepContext, drift: Drift) -> None:
         """The site does not answer (network, certificate, down): not drift. Retry, or quit."""
         certificate = "CERT" in drift.found
-        message = (self.say("The site's connection is not secure: the guide will not open it.") if certificate
-                   else self.say("The site does not respond. Check your connection, then try again."))
+        message = (
+            self.say("The site's connection is not secure: the guide will not open it.")
+            if certificate
+            else self.say("The site does not respond. Check your connection, then try again.")
+        )
         if self.autoplay_s is not None:
             self.drifts.append(drift)
             raise Stop()
@@ -195,8 +227,12 @@ class Person:
             self.session.page.set_content(f"<!doctype html><title>{html.escape(ctx.loaded.flow.title)}</title>")
         except PlaywrightError:
             pass
-        self._show(replace(ctx, locator=None), [_button(Button.RETRY, self.say("Try again"), primary=True),
-                                                self._quit_button()], status=Status.DRIFT, message=message)
+        self._show(
+            replace(ctx, locator=None),
+            [_button(Button.RETRY, self.say("Try again"), primary=True), self._quit_button()],
+            status=Status.DRIFT,
+            message=message,
+        )
         self._wait(lambda e: e.get("type") == Event.BUTTON and e.get("id") == Button.RETRY)
         raise Retry()
 
@@ -211,8 +247,13 @@ class Person:
 
     # --- waiting for the person -----------------------------------------------------------------
 
-    def _wait(self, accept: Callable[[dict[str, Any]], bool], until: Callable[[], bool] | None = None,
-              on_paste: Callable[[str], None] | None = None, ctx: StepContext | None = None) -> dict[str, Any] | None:
+    def _wait(
+        self,
+        accept: Callable[[dict[str, Any]], bool],
+        until: Callable[[], bool] | None = None,
+        on_paste: Callable[[str], None] | None = None,
+        ctx: StepContext | None = None,
+    ) -> dict[str, Any] | None:
         """Pump the browser's events until one is accepted, or `until()` holds."""
         while True:
             while self.events:
@@ -261,9 +302,15 @@ class Person:
         """Échap or « Quitter »: ask first; what was done is kept for next time."""
         if ctx is None or self.autoplay_s is not None:
             raise Stop()
-        self._show(replace(ctx, locator=None), [_button(Button.LEAVE, self.say("Quit the guide"), primary=True),
-                                                _button(Button.STAY, self.say("Continue"))],
-                   status=Status.DRIFT, message=self.say("Quit the guide? You can pick up at this step next time."))
+        self._show(
+            replace(ctx, locator=None),
+            [
+                _button(Button.LEAVE, self.say("Quit the guide"), primary=True),
+                _button(Button.STAY, self.say("Continue")),
+            ],
+            status=Status.DRIFT,
+            message=self.say("Quit the guide? You can pick up at this step next time."),
+        )
         answer = self._wait(lambda e: e.get("type") == Event.BUTTON and e.get("id") in (Button.LEAVE, Button.STAY))
         if answer is not None and answer.get("id") == Button.LEAVE:
             raise Stop()
@@ -324,6 +371,7 @@ class Person:
 
         def arrived() -> bool:
             return any(not p.is_closed() and url_matches(spec, p.url) for p in self.session.context.pages)
+
         return arrived
 
     def _open_pasted(self, url: str) -> None:
@@ -354,10 +402,11 @@ class Person:
         for piece in furniture.showing(self.session.page, ctx.loaded.flow.furniture):
             shown = furniture.appears(self.session.page, piece)
             button = furniture.closer(shown, piece)
-            message = self.say("First close {name}: click « {button} ».", name=piece.name,
-                               button=locate.words_of(piece.dismiss))
+            message = self.say(
+                "First close {name}: click « {button} ».", name=piece.name, button=locate.words_of(piece.dismiss)
+            )
             self._show(replace(ctx, locator=button), [self._quit_button()], instruction=message)
-            self._wait(lambda e: False, until=lambda: not shown.count())
+            self._wait(lambda e: False, until=lambda: not shown.count())  # noqa: B023 - waited for here
         self.events = deque(e for e in self.events if e.get("type") != Event.TARGET)
 
     def _redraw(self, ctx: StepContext) -> None:
@@ -422,8 +471,9 @@ class LiveOptions:
     answers: dict[str, str] = field(default_factory=dict)  # autoplay: which option to take
 
 
-def run_live(loaded: LoadedFlow, options: LiveOptions | None = None,
-             idle: Callable[[Person], None] | None = None, **legacy: Any) -> LiveOutcome:
+def run_live(
+    loaded: LoadedFlow, options: LiveOptions | None = None, idle: Callable[[Person], None] | None = None, **legacy: Any
+) -> LiveOutcome:
     """Open a browser on the flow's first page (or where `resume` says) and guide the person."""
     from playwright.sync_api import sync_playwright
 
@@ -435,8 +485,11 @@ def run_live(loaded: LoadedFlow, options: LiveOptions | None = None,
     say = words(language(flow.lang, options.lang))
     # Against fixtures the test values fit the pages. On the real site the person types in the
     # page: values are needed by --autoplay only, and the command line gathered them beforehand.
-    values = Values.for_fixtures(flow) if options.fixtures else Values.for_person(
-        flow, options.given, interactive=False, missing_ok=options.autoplay_s is None)
+    values = (
+        Values.for_fixtures(flow)
+        if options.fixtures
+        else Values.for_person(flow, options.given, interactive=False, missing_ok=options.autoplay_s is None)
+    )
 
     offer = None
     if options.resume is None and options.autoplay_s is None:
@@ -444,10 +497,19 @@ def run_live(loaded: LoadedFlow, options: LiveOptions | None = None,
         offer = last if last is not None and last.number > 1 else None
 
     def person(session: Session) -> Person:
-        return Person(session, values, say, wait_ms=options.wait_s * 1000, autoplay_s=options.autoplay_s,
-                      idle=idle, answers=options.answers, keep_progress=options.autoplay_s is None, offer=offer,
-                      # a demo on fixtures plays the mailbox too; on the real site the person reads it
-                      simulates_outside=options.autoplay_s is not None and options.fixtures is not None)
+        return Person(
+            session,
+            values,
+            say,
+            wait_ms=options.wait_s * 1000,
+            autoplay_s=options.autoplay_s,
+            idle=idle,
+            answers=options.answers,
+            keep_progress=options.autoplay_s is None,
+            offer=offer,
+            # a demo on fixtures plays the mailbox too; on the real site the person reads it
+            simulates_outside=options.autoplay_s is not None and options.fixtures is not None,
+        )
 
     with sync_playwright() as playwright:
         spec = replace(LIVE, args=_context_args(playwright, options), lang=language(flow.lang, options.lang))
@@ -460,11 +522,25 @@ def run_live(loaded: LoadedFlow, options: LiveOptions | None = None,
 
             register(playwright)
             context = playwright.chromium.launch_persistent_context(
-                options.profile, headless=options.headless, channel=options.channel, executable_path=executable,
-                args=launch_args(offline=options.fixtures is not None), **spec.args)
-            run = run_branch(loaded, "live", lambda: context, spec, options.fixtures, person, values,
-                             start_url=options.start_url, close_furniture=options.autoplay_s is not None,
-                             resume=options.resume)
+                options.profile,
+                headless=options.headless,
+                channel=options.channel,
+                executable_path=executable,
+                args=launch_args(offline=options.fixtures is not None),
+                **spec.args,
+            )
+            run = run_branch(
+                loaded,
+                "live",
+                lambda: context,
+                spec,
+                options.fixtures,
+                person,
+                values,
+                start_url=options.start_url,
+                close_furniture=options.autoplay_s is not None,
+                resume=options.resume,
+            )
         else:
             if options.channel:
                 from .matching import register
@@ -472,12 +548,25 @@ def run_live(loaded: LoadedFlow, options: LiveOptions | None = None,
                 register(playwright)
                 browser = playwright.chromium.launch(channel=options.channel, headless=options.headless)
             else:
-                browser = launch(playwright, resolve_browser(options.browser_path, playwright),
-                                 headless=options.headless, offline=options.fixtures is not None)
+                browser = launch(
+                    playwright,
+                    resolve_browser(options.browser_path, playwright),
+                    headless=options.headless,
+                    offline=options.fixtures is not None,
+                )
             try:
-                run = run_branch(loaded, "live", lambda: browser.new_context(**spec.args), spec, options.fixtures,
-                                 person, values, start_url=options.start_url,
-                                 close_furniture=options.autoplay_s is not None, resume=options.resume)
+                run = run_branch(
+                    loaded,
+                    "live",
+                    lambda: browser.new_context(**spec.args),
+                    spec,
+                    options.fixtures,
+                    person,
+                    values,
+                    start_url=options.start_url,
+                    close_furniture=options.autoplay_s is not None,
+                    resume=options.resume,
+                )
             finally:
                 browser.close()
     # a drift the person could not skip (the start page did not match) ends the guide

@@ -28,8 +28,11 @@ SURROGATE = re.compile("[\ud800-\udfff]")  # half of a UTF-16 pair: only a YAML 
 
 YAML_TAG = "tag:yaml.org,2002:"
 # The YAML core schema: the only tags a flow may write (plus "!", which means text).
-CORE_TAGS = {yaml.ScalarEvent: ("str", "int", "float", "bool", "null"),
-             yaml.SequenceStartEvent: ("seq",), yaml.MappingStartEvent: ("map",)}
+CORE_TAGS = {
+    yaml.ScalarEvent: ("str", "int", "float", "bool", "null"),
+    yaml.SequenceStartEvent: ("seq",),
+    yaml.MappingStartEvent: ("map",),
+}
 CORE_NAMES = frozenset(name for names in CORE_TAGS.values() for name in names)
 # The words each typed tag reads, for `!!int abc` and the like.
 TYPE_WORDS = {"int": "a whole number", "float": "a number", "bool": "true or false", "null": "null or ~"}
@@ -99,13 +102,17 @@ class _Composer(yaml.SafeLoader):
             _check_tag(self, event)
         self.nodes += 1
         if self.nodes > MAX_NODES:  # stop reading a file of tiny values early: each costs the parser
-            raise _Refused(event.start_mark, f"the flow holds more than {MAX_NODES} values: "
-                           "split it into several flows")
+            raise _Refused(
+                event.start_mark, f"the flow holds more than {MAX_NODES} values: split it into several flows"
+            )
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
-                raise _Refused(event.start_mark, f"nested more than {MAX_DEPTH} levels deep: a flow needs far "
-                               "fewer; check the indentation and the brackets")
+                raise _Refused(
+                    event.start_mark,
+                    f"nested more than {MAX_DEPTH} levels deep: a flow needs far "
+                    "fewer; check the indentation and the brackets",
+                )
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
@@ -118,16 +125,20 @@ def _check_tag(loader: yaml.SafeLoader, event: yaml.Event) -> None:
         return
     name = tag.removeprefix(YAML_TAG) if tag.startswith(YAML_TAG) else None
     if name not in CORE_NAMES:
-        raise _Refused(event.start_mark, f"unknown tag {_tag(tag)}: a flow holds plain text, numbers, true/false, "
-                       "lists and mappings; remove the tag, or put the value in quotes")
+        raise _Refused(
+            event.start_mark,
+            f"unknown tag {_tag(tag)}: a flow holds plain text, numbers, true/false, "
+            "lists and mappings; remove the tag, or put the value in quotes",
+        )
     if name not in CORE_TAGS.get(type(event), ()):
         raise _Refused(event.start_mark, f"the tag {_tag(tag)} does not fit this value: remove it")
     if name in TYPE_WORDS:
         value = event.value  # type: ignore[attr-defined]
         read_as = loader.resolve(yaml.ScalarNode, value, (True, False))
         if read_as != tag and not (name == "float" and read_as == YAML_TAG + "int"):
-            raise _Refused(event.start_mark, f"{_shown(value)} is not {TYPE_WORDS[name]}: write one, "
-                           f"or remove {_tag(tag)}")
+            raise _Refused(
+                event.start_mark, f"{_shown(value)} is not {TYPE_WORDS[name]}: write one, or remove {_tag(tag)}"
+            )
 
 
 def _tag(tag: str) -> str:
@@ -150,18 +161,34 @@ class _Builder:
     def build(self, node: yaml.Node, path: Path_, record: bool = True) -> Any:
         self.budget -= 1
         if self.budget < 0:
-            raise FlowError([_at(self.file, node, f"the document expands to more than {MAX_NODES} nodes "
-                                 "(YAML aliases?): write the flow out without repeated aliases")])
+            raise FlowError(
+                [
+                    _at(
+                        self.file,
+                        node,
+                        f"the document expands to more than {MAX_NODES} nodes "
+                        "(YAML aliases?): write the flow out without repeated aliases",
+                    )
+                ]
+            )
         if record:
             self.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, yaml.ScalarNode):
             return _scalar(node, self.file)
         if id(node) in self.open:
-            raise FlowError([_at(self.file, node, "this alias contains itself (a recursive alias): "
-                                 "write the values out")])
+            raise FlowError(
+                [_at(self.file, node, "this alias contains itself (a recursive alias): write the values out")]
+            )
         if len(path) >= MAX_DEPTH:  # aliases can nest deeper than the text
-            raise FlowError([_at(self.file, node, f"nested more than {MAX_DEPTH} levels deep through aliases: "
-                                 "write the values out")])
+            raise FlowError(
+                [
+                    _at(
+                        self.file,
+                        node,
+                        f"nested more than {MAX_DEPTH} levels deep through aliases: write the values out",
+                    )
+                ]
+            )
         self.open.add(id(node))
         try:
             if isinstance(node, yaml.MappingNode):
@@ -191,29 +218,57 @@ class _Builder:
 
 # Builds typed scalars with YAML's safe rules, one method per tag; these hold no state.
 _SCALARS = yaml.constructor.SafeConstructor()
-_CONSTRUCT = {"null": _SCALARS.construct_yaml_null, "bool": _SCALARS.construct_yaml_bool,
-              "int": _SCALARS.construct_yaml_int, "float": _SCALARS.construct_yaml_float,
-              "timestamp": _SCALARS.construct_yaml_timestamp}
+_CONSTRUCT = {
+    "null": _SCALARS.construct_yaml_null,
+    "bool": _SCALARS.construct_yaml_bool,
+    "int": _SCALARS.construct_yaml_int,
+    "float": _SCALARS.construct_yaml_float,
+    "timestamp": _SCALARS.construct_yaml_timestamp,
+}
 
 
 def _scalar(node: yaml.ScalarNode, file: str) -> Any:
     value: str = node.value
     surrogate = SURROGATE.search(value)
     if surrogate:
-        raise FlowError([_at(file, node, f"{_shown(value)} holds half a UTF-16 pair (\\u{ord(surrogate[0]):x}), "
-                             "which no page or file can hold: write the character itself, or escape it whole "
-                             "as \\U0001F600")])
+        raise FlowError(
+            [
+                _at(
+                    file,
+                    node,
+                    f"{_shown(value)} holds half a UTF-16 pair (\\u{ord(surrogate[0]):x}), "
+                    "which no page or file can hold: write the character itself, or escape it whole "
+                    "as \\U0001F600",
+                )
+            ]
+        )
     name = node.tag.removeprefix(YAML_TAG)
     if name not in _CONSTRUCT:  # text; also the `=` and `<<` words YAML 1.1 gives tags of their own
         return value
     if name in ("int", "float") and len(value) > MAX_NUMBER_CHARS:
-        raise FlowError([_at(file, node, f"a number {len(value)} characters long is a mistake: "
-                             f"write at most {MAX_NUMBER_CHARS}, or put text in quotes")])
+        raise FlowError(
+            [
+                _at(
+                    file,
+                    node,
+                    f"a number {len(value)} characters long is a mistake: "
+                    f"write at most {MAX_NUMBER_CHARS}, or put text in quotes",
+                )
+            ]
+        )
     try:
         return _CONSTRUCT[name](node)
     except (ValueError, KeyError, OverflowError) as error:  # 2022-13-45, 0b_, ._
-        raise FlowError([_at(file, node, f"{_shown(value)} reads as a YAML {name} but is not one ({error}): "
-                             "put it in quotes to keep it as text")]) from None
+        raise FlowError(
+            [
+                _at(
+                    file,
+                    node,
+                    f"{_shown(value)} reads as a YAML {name} but is not one ({error}): "
+                    "put it in quotes to keep it as text",
+                )
+            ]
+        ) from None
 
 
 def _at(file: str, node: yaml.Node, message: str) -> Problem:
@@ -230,15 +285,32 @@ def read_yaml(text: str, file: str) -> tuple[Any, dict[Path_, tuple[int, int]]]:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         opened = error.context_mark
-        context = (f" ({error.context} started on line {opened.line + 1}, column {opened.column + 1})"
-                   if opened and error.context and opened is not mark else "")
-        raise FlowError([Problem(file, line, column, f"not valid YAML: {error.problem or error}{context}; "
-                                 "check indentation, and quote text containing ': ' or '#'")]) from None
+        context = (
+            f" ({error.context} started on line {opened.line + 1}, column {opened.column + 1})"
+            if opened and error.context and opened is not mark
+            else ""
+        )
+        raise FlowError(
+            [
+                Problem(
+                    file,
+                    line,
+                    column,
+                    f"not valid YAML: {error.problem or error}{context}; "
+                    "check indentation, and quote text containing ': ' or '#'",
+                )
+            ]
+        ) from None
     except yaml.reader.ReaderError as error:  # a control character: say where, not "position 28"
         line, column = text.count("\n", 0, error.position) + 1, error.position - text.rfind("\n", 0, error.position)
         code = error.character if isinstance(error.character, int) else 0
-        raise FlowError([Problem(file, line, column, f"not valid YAML: the control character U+{code:04X} "
-                                 "is not allowed: remove it")]) from None
+        raise FlowError(
+            [
+                Problem(
+                    file, line, column, f"not valid YAML: the control character U+{code:04X} is not allowed: remove it"
+                )
+            ]
+        ) from None
     except yaml.YAMLError as error:
         raise FlowError([Problem(file, 1, 1, f"not valid YAML: {error}")]) from None
     if not nodes or nodes[0] is None:
@@ -335,8 +407,10 @@ def _explain(error: Mapping[str, Any]) -> str:
 def _too_long(error: Mapping[str, Any]) -> str:
     value, limit, field = str(error["input"]), error["ctx"]["max_length"], error["loc"][-1]
     if field in ("id", "[key]"):
-        return (f"{_shown(value)} is {len(value)} characters long: an id or a name is at most {limit} "
-                "(ids become file names); shorten it")
+        return (
+            f"{_shown(value)} is {len(value)} characters long: an id or a name is at most {limit} "
+            "(ids become file names); shorten it"
+        )
     return f"this {field} is {len(value)} characters long, more than {limit}: shorten it"
 
 
@@ -348,8 +422,16 @@ def _location(error: Mapping[str, Any]) -> Path_:
 def _validate(data: Any, positions: dict[Path_, tuple[int, int]], file: str) -> Flow:
     if not isinstance(data, dict):
         line, column = positions.get((), (1, 1))
-        raise FlowError([Problem(file, line, column,
-                                 f"a flow is a mapping (version: 1, id: …, steps: …), found {type(data).__name__}")])
+        raise FlowError(
+            [
+                Problem(
+                    file,
+                    line,
+                    column,
+                    f"a flow is a mapping (version: 1, id: …, steps: …), found {type(data).__name__}",
+                )
+            ]
+        )
     try:
         return Flow.model_validate(data)
     except ValidationError as error:
@@ -399,8 +481,9 @@ def _check_references(flow: Flow, positions: dict[Path_, tuple[int, int]], file:
             problem(path, "a simulated step is a plain browser step: no question, outside or simulate in it")
         if step.id in seen:
             line, _ = _closest(positions, (*seen[step.id], "id"))
-            problem((*path, "id"), f"duplicate step id {step.id!r} (first used on line {line}): "
-                    "give each step its own id")
+            problem(
+                (*path, "id"), f"duplicate step id {step.id!r} (first used on line {line}): give each step its own id"
+            )
         seen[step.id] = path
         for key in ("open", "lands"):
             if getattr(step, key):
@@ -428,8 +511,9 @@ def _check_references(flow: Flow, positions: dict[Path_, tuple[int, int]], file:
         for key in ("column", "mailto_column"):
             index = getattr(table.pick, key, None) if table.pick else None
             if index is not None and index >= len(table.columns):
-                problem(("tables", name, "pick", key),
-                        f"column {index} does not exist (the table has {len(table.columns)})")
+                problem(
+                    ("tables", name, "pick", key), f"column {index} does not exist (the table has {len(table.columns)})"
+                )
     if problems:
         raise FlowError(problems)
 
@@ -446,8 +530,17 @@ def load_flow(file: Path | str) -> LoadedFlow:
     except OSError as error:
         raise FlowError([Problem(name, 1, 1, f"cannot read the flow: {error.strerror}")]) from None
     if size > MAX_BYTES:
-        raise FlowError([Problem(name, 1, 1, f"the file is {size // 1024} KiB; a flow is at most "
-                                 f"{MAX_BYTES // 1000} kB: split it into several flows")])
+        raise FlowError(
+            [
+                Problem(
+                    name,
+                    1,
+                    1,
+                    f"the file is {size // 1024} KiB; a flow is at most "
+                    f"{MAX_BYTES // 1000} kB: split it into several flows",
+                )
+            ]
+        )
     try:
         text = file.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
@@ -486,8 +579,9 @@ def load_flows(paths: Iterable[str | Path]) -> list[LoadedFlow]:
             continue
         if item.flow.id in ids:
             line, column = item.position(("id",))
-            problems.append(Problem(str(file), line, column,
-                                    f"flow id {item.flow.id!r} is also used by {ids[item.flow.id]}"))
+            problems.append(
+                Problem(str(file), line, column, f"flow id {item.flow.id!r} is also used by {ids[item.flow.id]}")
+            )
         ids[item.flow.id] = file
         loaded.append(item)
     if problems:

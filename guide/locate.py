@@ -25,10 +25,24 @@ from . import matching
 from .model import Target
 
 # Role names as a French reader sees them, for messages.
-ROLE_WORDS = {"button": "bouton", "link": "lien", "radio": "bouton radio", "checkbox": "case à cocher",
-              "textbox": "champ", "heading": "titre", "region": "bloc", "combobox": "liste",
-              "navigation": "menu", "tab": "onglet", "img": "image", "text": "texte", "group": "groupe",
-              "searchbox": "champ de recherche", "spinbutton": "champ", "switch": "interrupteur"}
+ROLE_WORDS = {
+    "button": "bouton",
+    "link": "lien",
+    "radio": "bouton radio",
+    "checkbox": "case à cocher",
+    "textbox": "champ",
+    "heading": "titre",
+    "region": "bloc",
+    "combobox": "liste",
+    "navigation": "menu",
+    "tab": "onglet",
+    "img": "image",
+    "text": "texte",
+    "group": "groupe",
+    "searchbox": "champ de recherche",
+    "spinbutton": "champ",
+    "switch": "interrupteur",
+}
 SNAPSHOT_KEY = re.compile(r'^(?P<role>[a-z]+)(?: "(?P<name>(?:[^"\\]|\\.)*)")?(?: \[[^\]]*\])*$')
 # Latin letters and digits: what separates the words of a text in the candidates' prefilter.
 WORD = "0-9A-Za-zÀ-ÖØ-öø-ÿŒœ"
@@ -106,8 +120,10 @@ def find(page: Page, target: Target, timeout_ms: float) -> Locator:
     return locator
 
 
-DISABLED_FIX = ("the page no longer lets the person use it: check the previous steps fill what the page "
-                "requires, or update the guide")
+DISABLED_FIX = (
+    "the page no longer lets the person use it: check the previous steps fill what the page "
+    "requires, or update the guide"
+)
 
 
 def _elsewhere(page: Page, target: Target, missing: LocateError) -> LocateError:
@@ -115,32 +131,47 @@ def _elsewhere(page: Page, target: Target, missing: LocateError) -> LocateError:
     if missing.problem != "missing target":
         return missing
     alone = build(page, target.model_copy(update={"within": None})).filter(visible=True)
-    found = [f'{describe(target.model_copy(update={"within": None}))} dans bloc "{block}"'
-             for block in (block_of(alone.nth(i)) for i in range(min(alone.count(), 3))) if block]
+    found = [
+        f'{describe(target.model_copy(update={"within": None}))} dans bloc "{block}"'
+        for block in (block_of(alone.nth(i)) for i in range(min(alone.count(), 3)))
+        if block
+    ]
     if not found:
         return missing
-    return LocateError("missing target", describe(target), f"{', '.join(found)} trouvé à la place",
-                       "the block's title changed: update `within:` to the title the page now shows")
+    return LocateError(
+        "missing target",
+        describe(target),
+        f"{', '.join(found)} trouvé à la place",
+        "the block's title changed: update `within:` to the title the page now shows",
+    )
 
 
 def _ambiguous(target: Target, locator: Locator, count: int) -> LocateError:
     return LocateError(
-        "ambiguous target", f"one {describe(target)}",
+        "ambiguous target",
+        f"one {describe(target)}",
         f"{count} elements match: " + "; ".join(_outline(locator.nth(i)) for i in range(min(count, 5))),
         "a person cannot tell them apart: scope the target with `within:` (the block it is in), "
-        "or ask the site to give them distinct names")
+        "or ask the site to give them distinct names",
+    )
 
 
 def _absent_or_hidden(page: Page, target: Target, every: Locator) -> LocateError:
     count = every.count()
     if count:
-        return LocateError("hidden target", f"{describe(target)} visible",
-                           f"{count} matching element{'s' if count > 1 else ''}, none visible",
-                           "the element is on the page but hidden: a step before it may be missing "
-                           "(a choice that reveals it), or the page changed")
-    return LocateError("missing target", describe(target), offers_instead(page, target),
-                       "update the step's target to the name the page now uses, "
-                       "or its instruction if the procedure changed")
+        return LocateError(
+            "hidden target",
+            f"{describe(target)} visible",
+            f"{count} matching element{'s' if count > 1 else ''}, none visible",
+            "the element is on the page but hidden: a step before it may be missing "
+            "(a choice that reveals it), or the page changed",
+        )
+    return LocateError(
+        "missing target",
+        describe(target),
+        offers_instead(page, target),
+        "update the step's target to the name the page now uses, or its instruction if the procedure changed",
+    )
 
 
 def describe(target: Target) -> str:
@@ -224,8 +255,9 @@ def _similarity(wanted: str, name: str, field: bool) -> float:
     return difflib.SequenceMatcher(None, a, b).ratio()
 
 
-def closest(names: list[tuple[str, str]], target: Target, cutoff: float = CLOSE_ENOUGH,
-            limit: int = 3) -> list[tuple[str, str]]:
+def closest(
+    names: list[tuple[str, str]], target: Target, cutoff: float = CLOSE_ENOUGH, limit: int = 3
+) -> list[tuple[str, str]]:
     """The names a person could have meant, closest first; none when nothing is close."""
     wanted = words_of(target)
     field = matching.is_field("role" if target.role else "label", target.role)
@@ -310,7 +342,8 @@ def _outline(locator: Locator) -> str:
         box, text = locator.evaluate(
             "el => { const b = el.getBoundingClientRect();"
             " return [[Math.round(b.x), Math.round(b.y)], (el.innerText || el.value || '').trim().slice(0, 40)]; }",
-            timeout=1000)
+            timeout=1000,
+        )
     except PlaywrightError:
         return "(element gone)"
     block = block_of(locator)
@@ -327,14 +360,19 @@ class Explanation:
     ignored: list[str]  # the invisible differences the rule set aside
 
 
-HOW = {"rendered": "the text as shown", "label-first-line": "the label's first line (the hint under it is not "
-       "part of the name)"}
+HOW = {
+    "rendered": "the text as shown",
+    "label-first-line": "the label's first line (the hint under it is not part of the name)",
+}
 
 
 def explain(locator: Locator, target: Target) -> Explanation | None:
     """How the words matched the element, when they did only after normalisation."""
-    kind = next(k for k in ("role", "text", "label", "placeholder", "block") if getattr(target, k)) \
-        if not (target.css or target.testid) else None
+    kind = (
+        next(k for k in ("role", "text", "label", "placeholder", "block") if getattr(target, k))
+        if not (target.css or target.testid)
+        else None
+    )
     if kind is None or kind == "block":
         return None
     words = words_of(target)
@@ -349,10 +387,10 @@ def explain(locator: Locator, target: Target) -> Explanation | None:
         ignored = matching.explain(words, text, field)
         source = next((r["text"] for r in readings if r["how"] == "source"), "")
         if reading["how"] == "rendered" and matching.normalise(source, field) != wanted:
-            ignored.append("capitals set by the page's style (the source says "
-                           f"« {' '.join(source.split())} »)")
+            ignored.append(f"capitals set by the page's style (the source says « {' '.join(source.split())} »)")
         if reading["how"] == "label-first-line" and reading.get("whole", "").strip() != text.strip():
-            ignored.append("the hint shown under the label (« " + " ".join(reading["whole"].split()[len(
-                text.split()):]) + " »)")
+            ignored.append(
+                "the hint shown under the label (« " + " ".join(reading["whole"].split()[len(text.split()) :]) + " »)"
+            )
         return Explanation(words, " ".join(text.split()), ignored) if ignored else None
     return None

@@ -68,8 +68,9 @@ class Manifest:
     def owned_under(self, folder: Path) -> list[Path]:
         """The files guide wrote under `folder` that are still there."""
         prefix = self._key(folder) + "/" if folder != self.folder else ""
-        return sorted(self.folder / key for key in self.files if key.startswith(prefix)
-                      and (self.folder / key).is_file())
+        return sorted(
+            self.folder / key for key in self.files if key.startswith(prefix) and (self.folder / key).is_file()
+        )
 
     def save(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)

@@ -41,8 +41,7 @@ SPACES = " \t\n\r\f\v\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u2004\u2005\u200
 INVISIBLE = "\u200b\u200c\u200d\u2060\u00ad\ufeff"
 # Words around a field's name that are not its name: required/optional markers.
 MARKERS = ("*", "(obligatoire)", "(requis)", "(required)", "(facultatif)", "(optionnel)", "(optional)")
-FIELD_ROLES = ("textbox", "searchbox", "combobox", "checkbox", "radio", "spinbutton", "listbox", "switch",
-               "slider")
+FIELD_ROLES = ("textbox", "searchbox", "combobox", "checkbox", "radio", "spinbutton", "listbox", "switch", "slider")
 
 
 @dataclass(frozen=True)
@@ -56,7 +55,7 @@ STEPS = (
     Step("unicode", "a different Unicode form of the same letters"),
     Step("invisible", "invisible characters (zero-width spaces, soft hyphens)"),
     Step("apostrophes", "a typographic apostrophe (’ for ')"),
-    Step("quotes", "typographic quotes (« » “ ” for \")"),
+    Step("quotes", 'typographic quotes (« » “ ” for ")'),
     Step("dashes", "a typographic dash (– — ‑ for -)"),
     Step("ellipsis", "an ellipsis (… for ...)"),
     Step("spaces", "no-break, narrow or repeated spaces"),
@@ -121,8 +120,12 @@ def explain(words: str, reading: str, field: bool = False) -> list[str]:
     the steps without which they would not be the same."""
     if words == reading or normalise(words, field) != normalise(reading, field):
         return []
-    return [step.explains for step in STEPS if (field or not step.fields_only)
-            and normalise(words, field, skip=step.name) != normalise(reading, field, skip=step.name)]
+    return [
+        step.explains
+        for step in STEPS
+        if (field or not step.fields_only)
+        and normalise(words, field, skip=step.name) != normalise(reading, field, skip=step.name)
+    ]
 
 
 def is_field(kind: str, role: str | None = None) -> bool:
@@ -144,9 +147,15 @@ def spec(kind: str, words: str, role: str | None = None, scan: bool = False) -> 
 
 def rule_table() -> dict[str, Any]:
     """The normalisation as data, for the in-page engine."""
-    return {"apostrophes": APOSTROPHES, "quotes": QUOTES, "dashes": DASHES, "spaces": SPACES,
-            "invisible": INVISIBLE, "markers": list(MARKERS),
-            "steps": [{"name": s.name, "explains": s.explains, "fieldsOnly": s.fields_only} for s in STEPS]}
+    return {
+        "apostrophes": APOSTROPHES,
+        "quotes": QUOTES,
+        "dashes": DASHES,
+        "spaces": SPACES,
+        "invisible": INVISIBLE,
+        "markers": list(MARKERS),
+        "steps": [{"name": s.name, "explains": s.explains, "fieldsOnly": s.fields_only} for s in STEPS],
+    }
 
 
 @cache

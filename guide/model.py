@@ -25,10 +25,19 @@ SLUG = r"^[a-z0-9][a-z0-9-]*$"
 # not match a pattern, and the description of each value of an enum in the completion list.
 PATTERN_MESSAGE = "patternErrorMessage"
 ENUM_DESCRIPTIONS = "enumDescriptions"
-Slug = Annotated[str, Field(pattern=SLUG, max_length=MAX_ID_CHARS, description="lower-case letters, digits and dashes",
-                            examples=["saisir-courriel"],
-                            json_schema_extra={PATTERN_MESSAGE: "an id is lower-case letters, digits and dashes, "
-                                                                "starting with a letter or a digit: saisir-courriel"})]
+Slug = Annotated[
+    str,
+    Field(
+        pattern=SLUG,
+        max_length=MAX_ID_CHARS,
+        description="lower-case letters, digits and dashes",
+        examples=["saisir-courriel"],
+        json_schema_extra={
+            PATTERN_MESSAGE: "an id is lower-case letters, digits and dashes, "
+            "starting with a letter or a digit: saisir-courriel"
+        },
+    ),
+]
 Name = Annotated[str, Field(max_length=MAX_ID_CHARS)]  # the name of a page, variable or table
 # http(s) and a host, no spaces or control characters; written for both Python and ECMA 262,
 # and without nested repetition (the host cannot take '/', '?' or '#').
@@ -37,18 +46,53 @@ URL_MESSAGE = "write the page's full address, starting with https:// (or http://
 
 # WAI-ARIA roles a person can see and name; Playwright's get_by_role accepts them all.
 ROLES = (
-    "alert", "article", "banner", "button", "cell", "checkbox", "columnheader", "combobox",
-    "complementary", "contentinfo", "dialog", "form", "grid", "heading", "img", "link", "list",
-    "listbox", "listitem", "main", "menu", "menuitem", "navigation", "option", "radio",
-    "radiogroup", "region", "row", "search", "searchbox", "spinbutton", "status", "switch",
-    "tab", "table", "tablist", "tabpanel", "textbox",
+    "alert",
+    "article",
+    "banner",
+    "button",
+    "cell",
+    "checkbox",
+    "columnheader",
+    "combobox",
+    "complementary",
+    "contentinfo",
+    "dialog",
+    "form",
+    "grid",
+    "heading",
+    "img",
+    "link",
+    "list",
+    "listbox",
+    "listitem",
+    "main",
+    "menu",
+    "menuitem",
+    "navigation",
+    "option",
+    "radio",
+    "radiogroup",
+    "region",
+    "row",
+    "search",
+    "searchbox",
+    "spinbutton",
+    "status",
+    "switch",
+    "tab",
+    "table",
+    "tablist",
+    "tabpanel",
+    "textbox",
 )
 Role = Literal[ROLES]  # type: ignore[valid-type]  # same: a Literal built from the tuple above
 
 # Built from guide.actions, where each action is defined once (a Literal made at import time:
 # the type checker cannot see its values).
-Action = Annotated[Literal[NAMES],  # type: ignore[valid-type]
-                   Field(json_schema_extra={ENUM_DESCRIPTIONS: [ACTIONS[name].summary for name in NAMES]})]
+Action = Annotated[
+    Literal[NAMES],  # type: ignore[valid-type]
+    Field(json_schema_extra={ENUM_DESCRIPTIONS: [ACTIONS[name].summary for name in NAMES]}),
+]
 
 # `link "Se connecter"`, `label "Courriel"`, `button « Réinitialiser »`.
 # Patterns are written in the syntax both Python and JSON Schema (ECMA 262) read, and without
@@ -57,10 +101,18 @@ SHORTHAND = re.compile(r'^\s*([a-z]+)\s+(?:"([^"]*)"|«([^»]*)»)\s*$')
 SHORTHAND_KINDS = ("label", "text", "placeholder", "block")
 # For editors only (the parser above reads the value and explains what is wrong): the kinds
 # spelled out, so that `buton "Valider"` is flagged as you type.
-SHORTHAND_SCHEMA = (r"^\s*(?:" + "|".join(SHORTHAND_KINDS + ROLES) + r')\s+'
-                    r'(?:"[^"]*[^"\s][^"]*"|«[^»]*[^»\s][^»]*»)\s*$')
-SHORTHAND_EXAMPLES = ['button "Réinitialiser"', 'link "Se connecter"', 'label "Courriel"', 'text "Mot de passe oublié"',
-                      'radio « Courriel »', 'block "Mon espace personnel"']
+SHORTHAND_SCHEMA = (
+    r"^\s*(?:" + "|".join(SHORTHAND_KINDS + ROLES) + r")\s+"
+    r'(?:"[^"]*[^"\s][^"]*"|«[^»]*[^»\s][^»]*»)\s*$'
+)
+SHORTHAND_EXAMPLES = [
+    'button "Réinitialiser"',
+    'link "Se connecter"',
+    'label "Courriel"',
+    'text "Mot de passe oublié"',
+    "radio « Courriel »",
+    'block "Mon espace personnel"',
+]
 
 
 class Strict(BaseModel):
@@ -75,16 +127,20 @@ def _shown(value: str) -> str:
 def check_web_url(url: str | None) -> str | None:
     """Only web pages: a file:, javascript: or data: address would be opened (or linked) as is."""
     if url is not None and not re.match(WEB_URL, url):
-        raise ValueError(f"{_shown(url)} is not a web address: write the page's full address, "
-                         "starting with https:// (or http://), without spaces")
+        raise ValueError(
+            f"{_shown(url)} is not a web address: write the page's full address, "
+            "starting with https:// (or http://), without spaces"
+        )
     return url
 
 
 def check_page_url(url: str) -> str:
     check_web_url(url)
     if url.count("*") > MAX_URL_WILDCARDS:
-        raise ValueError(f"{_shown(url)} has {url.count('*')} wildcards (*): use at most {MAX_URL_WILDCARDS}, "
-                         "and write the rest of the address out")
+        raise ValueError(
+            f"{_shown(url)} has {url.count('*')} wildcards (*): use at most {MAX_URL_WILDCARDS}, "
+            "and write the rest of the address out"
+        )
     return url
 
 
@@ -121,41 +177,51 @@ def parse_target_shorthand(value: object) -> object:
     if kind in SHORTHAND_KINDS:
         return {kind: name}
     if kind not in ROLES:
-        raise ValueError(
-            f"unknown role {kind!r} in target {value!r}: use one of "
-            f"{', '.join(SHORTHAND_KINDS + ROLES)}"
-        )
+        raise ValueError(f"unknown role {kind!r} in target {value!r}: use one of {', '.join(SHORTHAND_KINDS + ROLES)}")
     return {"role": kind, "name": name}
 
 
-ShorthandText = Annotated[str, Field(
-    pattern=SHORTHAND_SCHEMA, examples=SHORTHAND_EXAMPLES,
-    description='a role and the name the page shows, in quotes: button "Réinitialiser"; or label "…", text "…", '
-                'placeholder "…", block "…"',
-    json_schema_extra={PATTERN_MESSAGE: 'write a role (button, link, radio…) or label, text, placeholder, block, '
-                                        'then the name in quotes: button "Réinitialiser", label "Courriel"'})]
+ShorthandText = Annotated[
+    str,
+    Field(
+        pattern=SHORTHAND_SCHEMA,
+        examples=SHORTHAND_EXAMPLES,
+        description='a role and the name the page shows, in quotes: button "Réinitialiser"; or label "…", text "…", '
+        'placeholder "…", block "…"',
+        json_schema_extra={
+            PATTERN_MESSAGE: "write a role (button, link, radio…) or label, text, placeholder, block, "
+            'then the name in quotes: button "Réinitialiser", label "Courriel"'
+        },
+    ),
+]
 # A target written either as a mapping or as the shorthand `button "Réinitialiser"`.
-TargetField = Annotated["Target", BeforeValidator(parse_target_shorthand,
-                                                  json_schema_input_type=Union[ShorthandText, "Target"])]
+TargetField = Annotated[
+    "Target", BeforeValidator(parse_target_shorthand, json_schema_input_type=Union[ShorthandText, "Target"])
+]
 
 
 class Target(Strict):
     """An element named as a person sees it. Exactly one way of finding it."""
 
-    role: Role | None = Field(None, description="ARIA role, with `name`: button, link, radio…",
-                              examples=["button", "link", "radio"])
+    role: Role | None = Field(
+        None, description="ARIA role, with `name`: button, link, radio…", examples=["button", "link", "radio"]
+    )
     name: str | None = Field(None, description="accessible name, matched whole and case-sensitive")
     label: str | None = Field(None, description="text of the field's <label>, matched whole")
     text: str | None = Field(None, description="visible text, matched whole")
     placeholder: str | None = Field(None, description="placeholder of a field, matched whole")
-    block: str | None = Field(None, description="a part of the page identified by its visible title (a landmark's "
-                                                "name, a legend, a heading or the block's own title text); "
-                                                "mostly used in `within:`")
+    block: str | None = Field(
+        None,
+        description="a part of the page identified by its visible title (a landmark's "
+        "name, a legend, a heading or the block's own title text); "
+        "mostly used in `within:`",
+    )
     css: Annotated[str | None, Field(max_length=MAX_CSS_CHARS), AfterValidator(check_css)] = Field(
-        None, description="CSS selector: last resort, needs last_resort: true")
+        None, description="CSS selector: last resort, needs last_resort: true"
+    )
     testid: str | None = Field(None, description="data-testid: last resort, needs last_resort: true")
     within: TargetField | None = Field(
-        None, description="a region the element must be inside, e.g. region \"Mon espace personnel\""
+        None, description='a region the element must be inside, e.g. region "Mon espace personnel"'
     )
     last_resort: bool = Field(False, description="acknowledges a CSS / test id target")
 
@@ -185,11 +251,18 @@ class Rule(Strict):
     text: str = Field(description="the rule as the page words it, e.g. au moins 8 caractères")
     pattern: Annotated[str, Field(max_length=MAX_PATTERN_CHARS), AfterValidator(check_js_pattern)] = Field(
         description="a JavaScript regular expression the value must match (with the u flag)",
-        examples=["^.{8,}$", "[A-Z]", "[0-9]"])
+        examples=["^.{8,}$", "[A-Z]", "[0-9]"],
+    )
 
 
-EnvName = Annotated[str, Field(pattern=r"^[A-Z_][A-Z0-9_]*$", examples=["GUIDE_COURRIEL"],
-                               json_schema_extra={PATTERN_MESSAGE: "capital letters, digits and _: GUIDE_COURRIEL"})]
+EnvName = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Z_][A-Z0-9_]*$",
+        examples=["GUIDE_COURRIEL"],
+        json_schema_extra={PATTERN_MESSAGE: "capital letters, digits and _: GUIDE_COURRIEL"},
+    ),
+]
 
 
 class Variable(Strict):
@@ -209,7 +282,8 @@ class Page(Strict):
     url: Annotated[str, AfterValidator(check_page_url)] = Field(
         description="real URL; `*` matches anything; the query is ignored unless given",
         examples=["https://www.douane.gouv.fr/"],
-        json_schema_extra={"pattern": WEB_URL, PATTERN_MESSAGE: URL_MESSAGE})
+        json_schema_extra={"pattern": WEB_URL, PATTERN_MESSAGE: URL_MESSAGE},
+    )
     title: str | None = Field(None, description="the page's <title>, whole")
     heading: str | None = Field(None, description="the page's level-1 heading, whole")
     simulated: bool = Field(False, description="stands in for something outside the site (a mailbox)")
@@ -264,8 +338,10 @@ class Source(Strict):
     date: str | None = Field(None, description="as the document gives it: Juin 2022")
     publisher: str | None = Field(None, description="who publishes the document")
     url: Annotated[str | None, AfterValidator(check_web_url)] = Field(
-        None, description="where the document is published",
-        json_schema_extra={"pattern": WEB_URL, PATTERN_MESSAGE: URL_MESSAGE})
+        None,
+        description="where the document is published",
+        json_schema_extra={"pattern": WEB_URL, PATTERN_MESSAGE: URL_MESSAGE},
+    )
 
 
 class Option(Strict):
@@ -288,11 +364,17 @@ class Step(Strict):
     note: str | None = Field(None, description="extra text shown under the instruction")
     open: str | None = Field(None, description="page id to open before the step (its URL)")
     target: TargetField | None = Field(
-        None, description='the element the step is about: button "Réinitialiser", or a mapping (role and name, '
-                          'label, text, placeholder, block…; within: for a region)', examples=SHORTHAND_EXAMPLES[:3])
-    action: Action | None = Field(None, description=f"what the person does with the target: {', '.join(NAMES)}; "
-                                                    f"{', '.join(a.name for a in ACTIONS.values() if a.needs_value)} "
-                                                    "need a value")
+        None,
+        description='the element the step is about: button "Réinitialiser", or a mapping (role and name, '
+        "label, text, placeholder, block…; within: for a region)",
+        examples=SHORTHAND_EXAMPLES[:3],
+    )
+    action: Action | None = Field(
+        None,
+        description=f"what the person does with the target: {', '.join(NAMES)}; "
+        f"{', '.join(a.name for a in ACTIONS.values() if a.needs_value)} "
+        "need a value",
+    )
     value: str | None = Field(None, description="text to fill, option to select, key to press; {variable}")
     text: str | None = Field(None, description="with action expect: text the target must contain")
     rules: list[Rule] | None = Field(None, description="rules of the field; defaults to the variable's")
@@ -340,18 +422,24 @@ class Flow(Strict):
     version: Literal[1] = Field(description="the version of the flow format: 1")
     id: Slug
     title: str = Field(description="the procedure's title, as the document gives it")
-    lang: str = Field("fr", pattern=r"^[a-z]{2}(-[A-Z]{2})?$", description="the language of the texts: fr, en, fr-FR…",
-                      json_schema_extra={PATTERN_MESSAGE: "a language code: fr, en, or fr-FR"})
+    lang: str = Field(
+        "fr",
+        pattern=r"^[a-z]{2}(-[A-Z]{2})?$",
+        description="the language of the texts: fr, en, fr-FR…",
+        json_schema_extra={PATTERN_MESSAGE: "a language code: fr, en, or fr-FR"},
+    )
     source: Source = Field(description="the help document the flow follows")
     audience: str = Field(description="who the procedure is for")
     needs: list[str] = Field(default_factory=list, description="what the person needs beforehand")
     start: str = Field(description="page id where the procedure starts")
     pages: dict[Name, Page] = Field(min_length=1, description="the pages the procedure visits, by id")
-    variables: dict[Name, Variable] = Field(default_factory=dict,
-                                            description="values the person supplies, used as {name} in steps")
+    variables: dict[Name, Variable] = Field(
+        default_factory=dict, description="values the person supplies, used as {name} in steps"
+    )
     tables: dict[Name, Table] = Field(default_factory=dict, description="data from the document, by id")
-    furniture: list[Furniture] = Field(default_factory=list,
-                                       description="things that may appear on any page, and how to close them")
+    furniture: list[Furniture] = Field(
+        default_factory=list, description="things that may appear on any page, and how to close them"
+    )
     steps: list[Step] = Field(min_length=1, description="the instructions of the document, in order")
     notes: list[str] = Field(default_factory=list, description="closing notes and tips")
 

@@ -16,9 +16,9 @@ from typing import Any, Final
 from playwright.sync_api import BrowserContext, Locator, Page
 
 from . import protocol
-from .i18n import Say, overlay_words, words
 from .actions import ACTIONS
 from .engine import StepContext
+from .i18n import Say, overlay_words, words
 
 HERE = Path(__file__).with_name("overlay")
 
@@ -116,8 +116,12 @@ def listen(ctx: StepContext) -> list[str]:
 
 
 def card(
-    ctx: StepContext, buttons: list[dict[str, Any]] | None = None, status: str | None = None, message: str | None = None,
-    instruction: str | None = None, say: Say | None = None,
+    ctx: StepContext,
+    buttons: list[dict[str, Any]] | None = None,
+    status: str | None = None,
+    message: str | None = None,
+    instruction: str | None = None,
+    say: Say | None = None,
 ) -> dict[str, Any]:
     """The popover's content for a step, in the flow's words (`instruction`: something to do first)."""
     step, flow = ctx.step, ctx.loaded.flow

@@ -28,9 +28,9 @@ from playwright.sync_api import Browser
 
 from .browser import BrowserNotFound, launch, resolve_browser
 from .check import CheckOptions, check_one
-from .tree import Branch, branches
 from .loader import LoadedFlow
 from .reports import BranchResult
+from .tree import Branch, branches
 
 Pool = Literal["process", "thread"]
 POLL_SECONDS = 0.5
@@ -53,8 +53,11 @@ class Job:
 
 def plan(loaded: Sequence[LoadedFlow]) -> list[Job]:
     """Every branch of every flow, in the order the report lists them."""
-    return [Job(number, branch, f"{item.flow.id} › {branch.name}")
-            for number, item in enumerate(loaded) for branch in branches(item.flow)]
+    return [
+        Job(number, branch, f"{item.flow.id} › {branch.name}")
+        for number, item in enumerate(loaded)
+        for branch in branches(item.flow)
+    ]
 
 
 def parse_shard(text: str) -> tuple[int, int]:
@@ -99,16 +102,24 @@ class BrowserSource:
         if self.connect:
             from .remote import connect
 
-            return connect(playwright, self.connect, self.executable or os.environ.get("GUIDE_BROWSER"),
-                           headless=self.headless)
+            return connect(
+                playwright, self.connect, self.executable or os.environ.get("GUIDE_BROWSER"), headless=self.headless
+            )
         return launch(playwright, resolve_browser(self.executable, playwright), headless=self.headless)
 
 
 OnResult = Callable[[BranchResult], None]
 
 
-def run_checks(loaded: Sequence[LoadedFlow], jobs: Sequence[Job], options: CheckOptions, source: BrowserSource,
-               workers: int = 1, on_result: OnResult | None = None, pool: Pool = "process") -> list[BranchResult]:
+def run_checks(
+    loaded: Sequence[LoadedFlow],
+    jobs: Sequence[Job],
+    options: CheckOptions,
+    source: BrowserSource,
+    workers: int = 1,
+    on_result: OnResult | None = None,
+    pool: Pool = "process",
+) -> list[BranchResult]:
     """Check `jobs` with up to `workers` browsers; results in the order of `jobs`."""
     workers = max(1, min(workers, len(jobs)))
     if not jobs:
@@ -123,8 +134,13 @@ def run_checks(loaded: Sequence[LoadedFlow], jobs: Sequence[Job], options: Check
 # --- the work one worker does ----------------------------------------------------------------
 
 
-def _work(source: BrowserSource, loaded: Sequence[LoadedFlow], options: CheckOptions,
-          next_task: Callable[[], tuple[int, Job] | None], emit: Callable[[int, BranchResult], None]) -> None:
+def _work(
+    source: BrowserSource,
+    loaded: Sequence[LoadedFlow],
+    options: CheckOptions,
+    next_task: Callable[[], tuple[int, Job] | None],
+    emit: Callable[[int, BranchResult], None],
+) -> None:
     """Open one browser, then check branches until there are none left."""
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
@@ -139,8 +155,9 @@ def _work(source: BrowserSource, loaded: Sequence[LoadedFlow], options: CheckOpt
                 except PlaywrightError as error:
                     if browser.is_connected() and not _closed(error):
                         raise  # not the browser's end: a bug, keep its traceback
-                    raise BrowserLost(f"the browser went away while checking {job.key}: "
-                                      f"{str(error).strip().splitlines()[0]}") from None
+                    raise BrowserLost(
+                        f"the browser went away while checking {job.key}: {str(error).strip().splitlines()[0]}"
+                    ) from None
                 if result.drift and not browser.is_connected():  # a drift that is only the crash
                     raise BrowserLost(f"the browser went away while checking {job.key}")
                 emit(number, result)
@@ -154,8 +171,16 @@ def _work(source: BrowserSource, loaded: Sequence[LoadedFlow], options: CheckOpt
 def _closed(error: Exception) -> bool:
     """Playwright's words for a browser, or a connection to one, that has gone."""
     text = str(error)
-    return any(words in text for words in ("Browser closed", "Browser has been closed", "has been closed",
-                                           "Playwright connection closed", "Target closed"))
+    return any(
+        words in text
+        for words in (
+            "Browser closed",
+            "Browser has been closed",
+            "has been closed",
+            "Playwright connection closed",
+            "Target closed",
+        )
+    )
 
 
 def _sync_playwright_running() -> bool:
@@ -167,8 +192,9 @@ def _sync_playwright_running() -> bool:
     return True
 
 
-def _in_this_process(loaded: Sequence[LoadedFlow], jobs: Sequence[Job], options: CheckOptions,
-                     source: BrowserSource, on_result: OnResult) -> list[BranchResult]:
+def _in_this_process(
+    loaded: Sequence[LoadedFlow], jobs: Sequence[Job], options: CheckOptions, source: BrowserSource, on_result: OnResult
+) -> list[BranchResult]:
     tasks = iter(list(enumerate(jobs)))
     results: list[BranchResult] = []
 
@@ -186,7 +212,7 @@ def _in_this_process(loaded: Sequence[LoadedFlow], jobs: Sequence[Job], options:
     def body() -> None:
         try:
             _work(source, loaded, options, lambda: next(tasks, None), emit)
-        except BaseException as error:  # noqa: BLE001 - re-raised in the caller's thread
+        except BaseException as error:
             failure.append(error)
 
     worker = threading.Thread(target=body, name="guide-check")
@@ -200,8 +226,9 @@ def _in_this_process(loaded: Sequence[LoadedFlow], jobs: Sequence[Job], options:
 # --- processes -------------------------------------------------------------------------------
 
 
-def _process_main(source: BrowserSource, loaded: Sequence[LoadedFlow], options: CheckOptions,
-                  tasks: Any, results: Any) -> None:
+def _process_main(
+    source: BrowserSource, loaded: Sequence[LoadedFlow], options: CheckOptions, tasks: Any, results: Any
+) -> None:
     """Entry point of a worker process: every outcome goes back as a message, never a traceback."""
     try:
         _work(source, loaded, options, tasks.get, lambda n, r: results.put(("result", n, r)))
@@ -209,7 +236,7 @@ def _process_main(source: BrowserSource, loaded: Sequence[LoadedFlow], options: 
         results.put(("browser", str(error)))
     except KeyboardInterrupt:  # Ctrl-C reaches the whole process group; the parent reports it
         pass
-    except BaseException:  # noqa: BLE001 - a bug: hand the traceback to the parent
+    except BaseException:
         results.put(("crash", traceback.format_exc()))
 
 
@@ -228,15 +255,25 @@ def _start_method() -> str:
     return "forkserver" if "forkserver" in methods else "spawn"
 
 
-def _with_processes(loaded: Sequence[LoadedFlow], jobs: Sequence[Job], options: CheckOptions,
-                    source: BrowserSource, workers: int, on_result: OnResult | None) -> list[BranchResult]:
+def _with_processes(
+    loaded: Sequence[LoadedFlow],
+    jobs: Sequence[Job],
+    options: CheckOptions,
+    source: BrowserSource,
+    workers: int,
+    on_result: OnResult | None,
+) -> list[BranchResult]:
     method = _start_method()
     context: Any = multiprocessing.get_context(method)
     if method == "forkserver":
         context.set_forkserver_preload(["guide.check", "playwright.sync_api"])
     tasks, results = context.Queue(), context.Queue()
-    processes = [context.Process(target=_process_main, args=(source, list(loaded), options, tasks, results),
-                                 name=f"guide-worker-{n + 1}") for n in range(workers)]
+    processes = [
+        context.Process(
+            target=_process_main, args=(source, list(loaded), options, tasks, results), name=f"guide-worker-{n + 1}"
+        )
+        for n in range(workers)
+    ]
     for process in processes:
         process.start()
     for task in enumerate(jobs):
@@ -250,8 +287,9 @@ def _with_processes(loaded: Sequence[LoadedFlow], jobs: Sequence[Job], options: 
         tasks.cancel_join_thread()
 
 
-def _collect(expected: int, get: Callable[..., Any], workers: Sequence[Any],
-             on_result: OnResult | None) -> list[BranchResult]:
+def _collect(
+    expected: int, get: Callable[..., Any], workers: Sequence[Any], on_result: OnResult | None
+) -> list[BranchResult]:
     """Gather `expected` results from workers, failing fast when one of them dies or errs."""
     done: dict[int, BranchResult] = {}
     quiet = 0  # polls in a row with every worker gone and nothing received
@@ -261,7 +299,9 @@ def _collect(expected: int, get: Callable[..., Any], workers: Sequence[Any],
         except queue.Empty:
             quiet = quiet + 1 if _all_gone(workers, expected - len(done)) else 0
             if quiet >= 2:  # a last message could still have been in flight at the first poll
-                raise WorkerCrash(f"the check workers stopped with {expected - len(done)} branch(es) unchecked")
+                raise WorkerCrash(
+                    f"the check workers stopped with {expected - len(done)} branch(es) unchecked"
+                ) from None
             continue
         kind = message[0]
         if kind == "browser":
@@ -296,8 +336,14 @@ def _stop(processes: Sequence[Any]) -> None:
 # --- threads (measured against processes, see bench/bench_scale.py) --------------------------
 
 
-def _with_threads(loaded: Sequence[LoadedFlow], jobs: Sequence[Job], options: CheckOptions,
-                  source: BrowserSource, workers: int, on_result: OnResult | None) -> list[BranchResult]:
+def _with_threads(
+    loaded: Sequence[LoadedFlow],
+    jobs: Sequence[Job],
+    options: CheckOptions,
+    source: BrowserSource,
+    workers: int,
+    on_result: OnResult | None,
+) -> list[BranchResult]:
     """One process, one Playwright + browser per thread (the sync API is per thread)."""
     tasks: queue.Queue = queue.Queue()
     results: queue.Queue = queue.Queue()
@@ -315,7 +361,7 @@ def _with_threads(loaded: Sequence[LoadedFlow], jobs: Sequence[Job], options: Ch
             _work(source, loaded, options, next_task, lambda n, r: results.put(("result", n, r)))
         except BrowserNotFound as error:
             results.put(("browser", str(error)))
-        except BaseException:  # noqa: BLE001
+        except BaseException:
             results.put(("crash", traceback.format_exc()))
 
     threads = [threading.Thread(target=body, name=f"guide-worker-{n + 1}", daemon=True) for n in range(workers)]

@@ -44,8 +44,9 @@ def load(loaded: LoadedFlow) -> Progress | None:
     """The last step reached, if the person stopped before the end (and the step still exists)."""
     try:
         data = json.loads(_file(loaded).read_text(encoding="utf-8"))
-        progress = Progress(str(data["step_id"]), int(data["number"]), {str(k): str(v) for k, v in
-                                                                       data.get("answers", {}).items()})
+        progress = Progress(
+            str(data["step_id"]), int(data["number"]), {str(k): str(v) for k, v in data.get("answers", {}).items()}
+        )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     from .tree import walk

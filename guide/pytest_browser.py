@@ -64,8 +64,9 @@ def browser_type(browser_type: Any, playwright: Any) -> Any:
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict, browser_name: str, pytestconfig: pytest.Config,
-                             request: pytest.FixtureRequest) -> dict:
+def browser_type_launch_args(
+    browser_type_launch_args: dict, browser_name: str, pytestconfig: pytest.Config, request: pytest.FixtureRequest
+) -> dict:
     """Fall back to a system Chromium when Playwright's own is not installed (offline CI)."""
     args = dict(browser_type_launch_args)
     explicit = pytestconfig.getoption("guide_browser_path")
@@ -87,8 +88,9 @@ def browser_type_launch_args(browser_type_launch_args: dict, browser_name: str, 
 
 
 @pytest.fixture(scope="session")
-def connect_options(pytestconfig: pytest.Config, browser_type_launch_args: dict,
-                    request: pytest.FixtureRequest) -> dict | None:
+def connect_options(
+    pytestconfig: pytest.Config, browser_type_launch_args: dict, request: pytest.FixtureRequest
+) -> dict | None:
     """--guide-connect: launch options travel in the header, in Playwright's camelCase names.
 
     pytest-playwright sends them with Python names (`executable_path`), which the server

@@ -25,9 +25,9 @@ import pytest
 # guide's engine is imported only once a flow is collected: every pytest run in an environment
 # where guide is installed loads this plugin, and most of them have no flows.
 if TYPE_CHECKING:
-    from .tree import Branch
     from .loader import LoadedFlow
     from .reports import BranchResult
+    from .tree import Branch
 
 # A flow's top level, without parsing YAML for every .yaml file pytest walks past.
 VERSION_LINE = re.compile(r"^version:[ \t]*[\"']?1[\"']?[ \t]*(#.*)?$", re.MULTILINE)
@@ -52,19 +52,36 @@ class FlowDrift(Exception):
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("guide", "guide: flows checked against offline fixtures")
-    group.addoption("--guide-fixtures", metavar="DIR",
-                    help="fixture tree laid out as HOST/PATH (default: the fixtures/ folder next to the "
-                         "flows' folder, else <rootdir>/fixtures)")
-    group.addoption("--guide-timeout", type=float, default=3.0, metavar="SECONDS",
-                    help="how long to wait for each element or page (default: 3)")
-    group.addoption("--guide-connect", metavar="WS",
-                    help="use the remote browser server at ws://HOST:PORT/ (python -m playwright run-server) "
-                         "for every browser test; pytest-playwright has no such option")
-    group.addoption("--guide-browser-path", metavar="EXE",
-                    help="Chromium executable (default: $GUIDE_BROWSER, Playwright's, then PATH); with "
-                         "--guide-connect a path on the server, honoured when it runs with --unsafe")
-    group.addoption("--guide-shard", metavar="I/N",
-                    help="run only the I-th of N deterministic slices of the flows' branches (CI jobs)")
+    group.addoption(
+        "--guide-fixtures",
+        metavar="DIR",
+        help="fixture tree laid out as HOST/PATH (default: the fixtures/ folder next to the "
+        "flows' folder, else <rootdir>/fixtures)",
+    )
+    group.addoption(
+        "--guide-timeout",
+        type=float,
+        default=3.0,
+        metavar="SECONDS",
+        help="how long to wait for each element or page (default: 3)",
+    )
+    group.addoption(
+        "--guide-connect",
+        metavar="WS",
+        help="use the remote browser server at ws://HOST:PORT/ (python -m playwright run-server) "
+        "for every browser test; pytest-playwright has no such option",
+    )
+    group.addoption(
+        "--guide-browser-path",
+        metavar="EXE",
+        help="Chromium executable (default: $GUIDE_BROWSER, Playwright's, then PATH); with "
+        "--guide-connect a path on the server, honoured when it runs with --unsafe",
+    )
+    group.addoption(
+        "--guide-shard",
+        metavar="I/N",
+        help="run only the I-th of N deterministic slices of the flows' branches (CI jobs)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -177,19 +194,31 @@ class FlowFile(pytest.File):
         from .tree import branches
 
         if not self.config.pluginmanager.has_plugin("playwright"):
-            raise self.CollectError("guide runs flows with pytest-playwright's browser fixtures, and that "
-                                    "plugin is not active: install pytest-playwright, or drop -p no:playwright")
+            raise self.CollectError(
+                "guide runs flows with pytest-playwright's browser fixtures, and that "
+                "plugin is not active: install pytest-playwright, or drop -p no:playwright"
+            )
         if len(self.config.getoption("browser", None) or []) > 1:
-            raise self.CollectError("guide checks flows in one browser per pytest run: pass --browser once, "
-                                    "and run pytest again for another browser")
+            raise self.CollectError(
+                "guide checks flows in one browser per pytest run: pass --browser once, "
+                "and run pytest again for another browser"
+            )
         loaded = self._load()
         fixtures = fixtures_folder(self.config, self.path)
         if fixtures is None:
-            raise self.CollectError(f"{self.path}: no fixtures/ folder found beside the flows' folder or in "
-                                    f"{self.config.rootpath}: pass --guide-fixtures DIR")
+            raise self.CollectError(
+                f"{self.path}: no fixtures/ folder found beside the flows' folder or in "
+                f"{self.config.rootpath}: pass --guide-fixtures DIR"
+            )
         for branch in branches(loaded.flow):
-            yield FlowItem.from_parent(self, name=item_name(loaded.flow.id, branch), callobj=run_flow_branch,
-                                       loaded=loaded, branch=branch, fixtures=fixtures)
+            yield FlowItem.from_parent(
+                self,
+                name=item_name(loaded.flow.id, branch),
+                callobj=run_flow_branch,
+                loaded=loaded,
+                branch=branch,
+                fixtures=fixtures,
+            )
 
     def _load(self) -> LoadedFlow:
         from .loader import FlowError, load_flow
@@ -271,12 +300,15 @@ def run_flow_branch(request: pytest.FixtureRequest, new_context: Any, browser_co
     config = request.config
     values = Values.for_fixtures(item.loaded.flow)
     if values.secrets() and config.getoption("video", "off") in ("on", "retain-on-failure"):
-        pytest.fail(f"guide: --video would record the secret values this flow types "
-                    f"({', '.join(sorted(values.secret_names))}), and a video cannot be masked: "
-                    "use --tracing retain-on-failure (traces are redacted) or --screenshot (masked)",
-                    pytrace=False)
-    options = CheckOptions(fixtures=item.fixtures, timeout_ms=config.getoption("guide_timeout") * 1000,
-                           artifacts=False)  # pytest-playwright's --tracing/--screenshot keep them
+        pytest.fail(
+            f"guide: --video would record the secret values this flow types "
+            f"({', '.join(sorted(values.secret_names))}), and a video cannot be masked: "
+            "use --tracing retain-on-failure (traces are redacted) or --screenshot (masked)",
+            pytrace=False,
+        )
+    options = CheckOptions(
+        fixtures=item.fixtures, timeout_ms=config.getoption("guide_timeout") * 1000, artifacts=False
+    )  # pytest-playwright's --tracing/--screenshot keep them
     # The user's context options (a --device's viewport…) win over guide's defaults.
     ours = {key: value for key, value in CHECK.args.items() if key not in browser_context_args}
     tracing = config.getoption("tracing", "off") in ("on", "retain-on-failure")
@@ -296,14 +328,22 @@ def run_flow_branch(request: pytest.FixtureRequest, new_context: Any, browser_co
         for page in context.pages:
             try:
                 masking.cover(page, values)
-            except Exception:  # noqa: BLE001 - a closed or crashed page has nothing to show
+            except Exception:
                 pass
 
     # Where the JUnit case points (see JUnitPlaces): the flow, then the step that drifted.
-    item.user_properties += [("guide_flow", item.loaded.flow.id), ("file", str(item.loaded.file)),
-                             ("line", item.loaded.position(("id",))[0])]
-    result = check_branch(make_context, item.loaded, item.branch, options,
-                          before_close=mask_pages if screenshots and values.secrets() else None)
+    item.user_properties += [
+        ("guide_flow", item.loaded.flow.id),
+        ("file", str(item.loaded.file)),
+        ("line", item.loaded.position(("id",))[0]),
+    ]
+    result = check_branch(
+        make_context,
+        item.loaded,
+        item.branch,
+        options,
+        before_close=mask_pages if screenshots and values.secrets() else None,
+    )
     for warning in result.warnings:
         warnings.warn(GuideWarning(f"{item.loaded.flow.id} › {item.branch.name}: {warning}"), stacklevel=1)
     if result.drift:
@@ -327,8 +367,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
-                               ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """Mask the flow's secret values in the traces pytest-playwright kept (--tracing)."""
     report = yield
     if isinstance(item, FlowItem) and report.when == "teardown":

@@ -30,8 +30,10 @@ class RemoteBrowserError(BrowserNotFound):
 def check_endpoint(value: str) -> str:
     """A ws:// or wss:// address, else ValueError with an example."""
     if not ENDPOINT.match(value):
-        raise ValueError(f"{value!r} is not a browser server address: write it as ws://HOST:PORT/ "
-                         "(as printed by python -m playwright run-server)")
+        raise ValueError(
+            f"{value!r} is not a browser server address: write it as ws://HOST:PORT/ "
+            "(as printed by python -m playwright run-server)"
+        )
     return value
 
 
@@ -42,13 +44,21 @@ def _camel(name: str) -> str:
 
 def launch_header(options: Mapping[str, Any]) -> dict[str, str]:
     """The header carrying launch options, with Python names turned into Playwright's."""
-    wire = {_camel(key): (str(value) if key == "executable_path" else value)
-            for key, value in options.items() if value is not None}
+    wire = {
+        _camel(key): (str(value) if key == "executable_path" else value)
+        for key, value in options.items()
+        if value is not None
+    }
     return {LAUNCH_HEADER: json.dumps(wire)}
 
 
-def connect(playwright: Playwright, endpoint: str, executable: str | None = None, headless: bool = True,
-            timeout_ms: float = CONNECT_TIMEOUT_MS) -> Browser:
+def connect(
+    playwright: Playwright,
+    endpoint: str,
+    executable: str | None = None,
+    headless: bool = True,
+    timeout_ms: float = CONNECT_TIMEOUT_MS,
+) -> Browser:
     """A Chromium from the server at `endpoint`; `executable` is a path on the server."""
     wishes: dict[str, Any] = {"headless": headless, "args": launch_args(offline=True)}
     if executable:
@@ -66,13 +76,19 @@ def explain(endpoint: str, error: str, executable: str | None) -> str:
     """What went wrong with the server, and what to do about it."""
     text = " ".join(error.split())
     if "ECONNREFUSED" in text or "ENOTFOUND" in text or "Timeout" in text or "EHOSTUNREACH" in text:
-        return (f"no browser server answers at {endpoint}: start one with "
-                "`python -m playwright run-server --host 0.0.0.0 --port PORT` and check the address")
+        return (
+            f"no browser server answers at {endpoint}: start one with "
+            "`python -m playwright run-server --host 0.0.0.0 --port PORT` and check the address"
+        )
     if "Executable doesn't exist" in text or "executable doesn't exist" in text.lower():
-        hint = ("the server ignores --browser-path unless it was started with --unsafe"
-                if executable else "pass --browser-path with a Chromium path on the server, "
-                                   "and start the server with --unsafe")
-        return (f"the browser server at {endpoint} has no browser to launch: run "
-                f"`python -m playwright install chromium` there, or {hint}")
+        hint = (
+            "the server ignores --browser-path unless it was started with --unsafe"
+            if executable
+            else "pass --browser-path with a Chromium path on the server, and start the server with --unsafe"
+        )
+        return (
+            f"the browser server at {endpoint} has no browser to launch: run "
+            f"`python -m playwright install chromium` there, or {hint}"
+        )
     first = text[:400]
     return f"the browser server at {endpoint} refused the connection: {first}"

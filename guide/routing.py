@@ -24,9 +24,17 @@ from playwright.sync_api import BrowserContext, Route, WebSocketRoute
 
 # Chromium reads an HTML body without a charset as Latin-1: « Réinitialiser » would no
 # longer match. Every text type is served as UTF-8.
-TEXT_TYPES = {".html": "text/html", ".htm": "text/html", ".css": "text/css", ".js": "text/javascript",
-              ".mjs": "text/javascript", ".json": "application/json", ".svg": "image/svg+xml",
-              ".txt": "text/plain", "": "text/html"}
+TEXT_TYPES = {
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".css": "text/css",
+    ".js": "text/javascript",
+    ".mjs": "text/javascript",
+    ".json": "application/json",
+    ".svg": "image/svg+xml",
+    ".txt": "text/plain",
+    "": "text/html",
+}
 LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
 HOST = re.compile(rf"^(?=.{{1,253}}$){LABEL}(?:\.{LABEL})*$")
 MAX_SEGMENT_BYTES = 255  # a longer file name cannot exist on the usual file systems
@@ -145,7 +153,7 @@ class FixtureRouter:
         except Refused as refusal:
             self._refuse(route, Blocked(what, f"refused: {refusal}"))
             return
-        except Exception as error:  # noqa: BLE001 - a route handler must answer, never raise
+        except Exception as error:
             self._refuse(route, Blocked(what, f"refused: {type(error).__name__}"))
             return
         if file is None:
@@ -153,21 +161,24 @@ class FixtureRouter:
             return
         size = file.stat().st_size
         if size > MAX_FILE_BYTES:
-            self._refuse(route, Blocked(what, f"refused: the file is {size // 1_000_000} MB, more than "
-                                              f"{MAX_FILE_BYTES // 1_000_000} MB"))
+            self._refuse(
+                route,
+                Blocked(
+                    what, f"refused: the file is {size // 1_000_000} MB, more than {MAX_FILE_BYTES // 1_000_000} MB"
+                ),
+            )
             return
         self.served.append(file)
         body = file.read_bytes()
         if file.suffix.lower() in (".html", ".htm", ""):
             self._declared(request.url, body)
-        route.fulfill(status=200, body=body, content_type=content_type(file),
-                      headers={"cache-control": "no-store"})
+        route.fulfill(status=200, body=body, content_type=content_type(file), headers={"cache-control": "no-store"})
 
     def _refuse(self, route: Route, blocked: Blocked) -> None:
         self.blocked.append(blocked)
         try:
             route.abort("blockedbyclient")
-        except Exception:  # noqa: BLE001 - the page went away meanwhile: nothing to answer
+        except Exception:
             pass
 
     def _declared(self, base: str, body: bytes) -> None:
@@ -175,7 +186,7 @@ class FixtureRouter:
         finder = _Declarations()
         try:
             finder.feed(body.decode("utf-8", "replace"))
-        except Exception:  # noqa: BLE001 - a broken page is the check's to report, not ours
+        except Exception:
             return
         for kind, url in finder.found:
             absolute = urljoin(base, url)

@@ -19,13 +19,13 @@ from playwright.sync_api import Browser, BrowserContext
 from playwright.sync_api import Error as PlaywrightError
 
 from . import masking, overlay
-from .files import private_folder, publish_private
+from .browser import marker_of
 from .engine import Drift, Engine, Performer, Resume, Stop
+from .files import private_folder, publish_private
 from .loader import LoadedFlow
 from .reports import BranchResult, DriftReport, Walked
 from .routing import FixtureRouter, summarise
 from .secrets import Values, redact_zip
-from .browser import marker_of
 from .session import Session, first_line
 from .watchdog import watching
 
@@ -47,11 +47,21 @@ class ContextSpec:
 
 
 # Deterministic size, language, clock zone and motion: the check's settings.
-CHECK = ContextSpec({"viewport": VIEWPORT, "locale": "fr-FR", "timezone_id": TIMEZONE,
-                     "service_workers": "block", "reduced_motion": "reduce"})
+CHECK = ContextSpec(
+    {
+        "viewport": VIEWPORT,
+        "locale": "fr-FR",
+        "timezone_id": TIMEZONE,
+        "service_workers": "block",
+        "reduced_motion": "reduce",
+    }
+)
 # The same, pinned further so that pixels are the same on every run.
-SHOTS = ContextSpec({**CHECK.args, "screen": VIEWPORT, "device_scale_factor": 1, "color_scheme": "light",
-                     "forced_colors": "none"}, overlay=True, clock=SCREENSHOT_CLOCK)
+SHOTS = ContextSpec(
+    {**CHECK.args, "screen": VIEWPORT, "device_scale_factor": 1, "color_scheme": "light", "forced_colors": "none"},
+    overlay=True,
+    clock=SCREENSHOT_CLOCK,
+)
 # A person's browser: their motion preferences count.
 LIVE = ContextSpec({**CHECK.args, "reduced_motion": None}, overlay=True)
 
@@ -94,11 +104,23 @@ class Run(Generic[P]):
     answers: dict[str, str] = field(default_factory=dict)
 
 
-def run_branch(loaded: LoadedFlow, branch: str, make_context: ContextMaker, spec: ContextSpec,
-               fixtures: Path | None, make_performer: Callable[[Session], P], values: Values, *,
-               start_url: str | None = None, artifacts: Path | None = None,
-               close_furniture: bool = True, before_close: Callable[[BrowserContext], None] | None = None,
-               deadline_s: float | None = None, resume: Resume | None = None, trace: bool = True) -> Run[P]:
+def run_branch(
+    loaded: LoadedFlow,
+    branch: str,
+    make_context: ContextMaker,
+    spec: ContextSpec,
+    fixtures: Path | None,
+    make_performer: Callable[[Session], P],
+    values: Values,
+    *,
+    start_url: str | None = None,
+    artifacts: Path | None = None,
+    close_furniture: bool = True,
+    before_close: Callable[[BrowserContext], None] | None = None,
+    deadline_s: float | None = None,
+    resume: Resume | None = None,
+    trace: bool = True,
+) -> Run[P]:
     """Walk one branch in a fresh context; on drift, describe it (and keep artifacts).
 
     `close_furniture`: close the flow's banners and notices whenever they get in the way (not
@@ -141,8 +163,10 @@ def run_branch(loaded: LoadedFlow, branch: str, make_context: ContextMaker, spec
         run.result.seconds = time.perf_counter() - started
         run.result.steps = engine.steps
         run.result.flow_title = loaded.flow.title
-        run.result.walked = [Walked(step.id, loaded.where(path), values.mask(step.instruction), simulated)
-                             for step, path, simulated in engine.walked]
+        run.result.walked = [
+            Walked(step.id, loaded.where(path), values.mask(step.instruction), simulated)
+            for step, path, simulated in engine.walked
+        ]
         _close(context, trace and not traced, before_close)
     if router is not None:
         run.result.warnings += [values.mask(line) for line in summarise(router.blocked)]
@@ -159,14 +183,25 @@ def unresponsive(engine: Engine, error: PlaywrightError, expired: bool, deadline
     step, path = engine.current or (engine.flow.steps[0], ("steps", 0))
     where = engine.loaded.where(path)
     if expired:
-        return Drift(where, step, "page not responding",
-                     "the page answering within the branch's bound", f"la page ne répond plus: nothing came back "
-                     f"in {deadline_s:.0f} s (a script that never ends, or a flood of windows)",
-                     "open the page in a browser: a script may loop; if the page is slow but fine, raise --timeout",
-                     engine.session.url)
-    return Drift(where, step, "page crashed", "the page to keep running", f"la page a cessé de fonctionner: "
-                 f"{first_line(error)}", "open the page in a browser: it may exhaust memory or crash the "
-                 "renderer; a check cannot go on without it", engine.session.url)
+        return Drift(
+            where,
+            step,
+            "page not responding",
+            "the page answering within the branch's bound",
+            f"la page ne répond plus: nothing came back "
+            f"in {deadline_s:.0f} s (a script that never ends, or a flood of windows)",
+            "open the page in a browser: a script may loop; if the page is slow but fine, raise --timeout",
+            engine.session.url,
+        )
+    return Drift(
+        where,
+        step,
+        "page crashed",
+        "the page to keep running",
+        f"la page a cessé de fonctionner: {first_line(error)}",
+        "open the page in a browser: it may exhaust memory or crash the renderer; a check cannot go on without it",
+        engine.session.url,
+    )
 
 
 def _close(context: BrowserContext, stop_tracing: bool, before_close: Callable[[BrowserContext], None] | None) -> None:
@@ -181,8 +216,9 @@ def _close(context: BrowserContext, stop_tracing: bool, before_close: Callable[[
         pass
 
 
-def keep_artifacts(drift: DriftReport, session: Session, performer: Performer, folder: Path, values: Values,
-                   trace: bool = True) -> None:
+def keep_artifacts(
+    drift: DriftReport, session: Session, performer: Performer, folder: Path, values: Values, trace: bool = True
+) -> None:
     """A screenshot and a trace of a drift, with no secret in them.
 
     Both are made in a private temporary folder, the screenshot with every field and text

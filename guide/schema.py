@@ -43,8 +43,12 @@ class _FlowSchema(GenerateJsonSchema):
     """Pydantic's generator, with true/false as guide reads them in YAML."""
 
     def bool_schema(self, schema: core_schema.BoolSchema) -> JsonSchemaValue:
-        return {"anyOf": [{"type": "boolean"},
-                          {"type": "string", "pattern": YAML_BOOLEAN_WORDS, PATTERN_MESSAGE: "write true or false"}]}
+        return {
+            "anyOf": [
+                {"type": "boolean"},
+                {"type": "string", "pattern": YAML_BOOLEAN_WORDS, PATTERN_MESSAGE: "write true or false"},
+            ]
+        }
 
 
 def flow_schema() -> dict[str, Any]:
@@ -80,4 +84,3 @@ def modeline(flow: Path, schema: Path) -> str:
     folder, which is how yaml-language-server resolves it (so it works in any repository)."""
     relative = os.path.relpath(Path(schema).resolve(), Path(flow).resolve().parent)
     return f"# yaml-language-server: $schema={Path(relative).as_posix()}"
-

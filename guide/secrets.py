@@ -9,15 +9,14 @@ from __future__ import annotations
 import base64
 import getpass
 import html
+import io
 import json
 import os
-import io
 import re
 import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-
 from urllib.parse import quote, quote_plus
 
 from .loader import VARIABLE_REF
@@ -43,13 +42,21 @@ class Values:
     @classmethod
     def for_fixtures(cls, flow: Flow) -> Values:
         """The flow's fake test values: what check and shots type into the fixtures."""
-        return cls({n: v.test for n, v in flow.variables.items()},
-                   {n for n, v in flow.variables.items() if v.secret},
-                   labels={n: v.label for n, v in flow.variables.items()})
+        return cls(
+            {n: v.test for n, v in flow.variables.items()},
+            {n for n, v in flow.variables.items() if v.secret},
+            labels={n: v.label for n, v in flow.variables.items()},
+        )
 
     @classmethod
-    def for_person(cls, flow: Flow, given: Mapping[str, str], environ: Mapping[str, str] = os.environ,
-                   interactive: bool = True, missing_ok: bool = False) -> Values:
+    def for_person(
+        cls,
+        flow: Flow,
+        given: Mapping[str, str],
+        environ: Mapping[str, str] = os.environ,
+        interactive: bool = True,
+        missing_ok: bool = False,
+    ) -> Values:
         """Values for the real site: --var, then the environment, then a prompt when needed."""
         values = {}
         for name, variable in flow.variables.items():
@@ -57,17 +64,23 @@ class Values:
                 values[name] = given[name]
             elif variable.env and environ.get(variable.env):
                 values[name] = environ[variable.env]
-        return cls(values, {n for n, v in flow.variables.items() if v.secret},
-                   ask=_prompt if interactive else None,
-                   labels={n: v.label for n, v in flow.variables.items()}, missing_ok=missing_ok)
+        return cls(
+            values,
+            {n for n, v in flow.variables.items() if v.secret},
+            ask=_prompt if interactive else None,
+            labels={n: v.label for n, v in flow.variables.items()},
+            missing_ok=missing_ok,
+        )
 
     def get(self, name: str) -> str:
         if name not in self.values:
             if self.missing_ok:
                 return ""
             if self.ask is None:
-                raise MissingValue(f"no value for {name!r} ({self.labels.get(name, name)}): "
-                                   f"pass --var {name}=… or set its environment variable")
+                raise MissingValue(
+                    f"no value for {name!r} ({self.labels.get(name, name)}): "
+                    f"pass --var {name}=… or set its environment variable"
+                )
             self.values[name] = self.ask(name, self.labels.get(name, name), name in self.secret_names)
         return self.values[name]
 
@@ -103,9 +116,15 @@ MIN_BASE64_CORE = 8  # shorter base64 fragments would also match unrelated data
 
 def encodings(secret: str) -> set[str]:
     """The forms a value takes in URLs, form posts, JSON, HTML and base64: each is masked."""
-    forms = {secret, html.escape(secret), html.escape(secret, quote=False),
-             html.escape(secret).replace("&#x27;", "&#39;"), html.escape(secret, quote=False).replace('"', "&quot;"),
-             json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]}
+    forms = {
+        secret,
+        html.escape(secret),
+        html.escape(secret, quote=False),
+        html.escape(secret).replace("&#x27;", "&#39;"),
+        html.escape(secret, quote=False).replace('"', "&quot;"),
+        json.dumps(secret)[1:-1],
+        json.dumps(secret, ensure_ascii=False)[1:-1],
+    }
     forms |= {json.dumps(form)[1:-1] for form in list(forms)}  # a JSON body inside a JSON string (traces)
     encoded = {quote(secret, safe=safe) for safe in ("", "-_.!~*'()", "/")}  # Python, encodeURIComponent, a path
     encoded |= {quote_plus(secret, safe=safe) for safe in ("", "-_.!~*'()")}
@@ -118,8 +137,10 @@ def encodings(secret: str) -> set[str]:
 def _form_urlencoded(text: str) -> str:
     """application/x-www-form-urlencoded as browsers write it (WHATWG URL: `*-._` stay as they are)."""
     safe = b"*-._0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-    return "".join("+" if byte == 0x20 else chr(byte) if byte in safe else f"%{byte:02X}"
-                   for byte in text.encode("utf-8", "surrogatepass"))
+    return "".join(
+        "+" if byte == 0x20 else chr(byte) if byte in safe else f"%{byte:02X}"
+        for byte in text.encode("utf-8", "surrogatepass")
+    )
 
 
 def _lower_hex(encoded: str) -> str:

@@ -135,13 +135,15 @@ class Session:
 
     def _wait_for_navigation(self, spec: PageSpec, timeout_ms: float) -> None:
         """Until the tab heading for `spec` gets there, or a navigation towards it starts."""
+
         def there(url: str) -> bool:
             return url_matches(spec, url)
 
         request = next((r for r in reversed(self._navigations) if there(r.url)), None)
         if request is None:
-            self.context.wait_for_event("request", timeout=timeout_ms,
-                                        predicate=lambda r: r.is_navigation_request() and there(r.url))
+            self.context.wait_for_event(
+                "request", timeout=timeout_ms, predicate=lambda r: r.is_navigation_request() and there(r.url)
+            )
             return
         try:
             tab: Page | None = request.frame.page
@@ -167,9 +169,12 @@ class Session:
         except PlaywrightError as error:  # the tab navigated while we looked (a crash is not that)
             if "crash" in str(error).lower() or "closed" in str(error).lower():
                 raise
-            raise locate.LocateError("page changed", locate.describe(target),
-                                     f"the page changed while looking for it ({first_line(error)})",
-                                     "a step before this one may lead to another page than the flow says") from None
+            raise locate.LocateError(
+                "page changed",
+                locate.describe(target),
+                f"the page changed while looking for it ({first_line(error)})",
+                "a step before this one may lead to another page than the flow says",
+            ) from None
 
     def text_of(self, locator: Locator, timeout_ms: float) -> str:
         return locator.inner_text(timeout=timeout_ms)
@@ -184,9 +189,22 @@ class Session:
 
 # Call-log lines that say why an action could not be done (Playwright retries until its
 # timeout, so the first line alone says only "Timeout 3000ms exceeded").
-CAUSES = ("intercepts pointer events", "not visible", "not enabled", "is disabled", "not stable", "outside of the viewport",
-          "not attached", "detached", "did not change its state", "not an <input>", "not a checkbox", "not editable",
-          "did not find some options", "is readonly")
+CAUSES = (
+    "intercepts pointer events",
+    "not visible",
+    "not enabled",
+    "is disabled",
+    "not stable",
+    "outside of the viewport",
+    "not attached",
+    "detached",
+    "did not change its state",
+    "not an <input>",
+    "not a checkbox",
+    "not editable",
+    "did not find some options",
+    "is readonly",
+)
 # What covers an element, named as a person sees it: the block it belongs to (its name, its
 # heading or legend), else its own first line of text.
 COVERING = r"""el => {
@@ -210,8 +228,7 @@ def action_failure(error: PlaywrightError, locator: Locator) -> ActionError:
     """Why the element refused: Playwright's first line, its call log's cause, what covers it."""
     text = str(error)
     message = first_line(error)
-    causes = [line.strip().lstrip("- ").strip() for line in text.splitlines()
-              if any(cause in line for cause in CAUSES)]
+    causes = [line.strip().lstrip("- ").strip() for line in text.splitlines() if any(cause in line for cause in CAUSES)]
     if causes:
         message += f" — {causes[-1]}"
     try:
@@ -220,8 +237,9 @@ def action_failure(error: PlaywrightError, locator: Locator) -> ActionError:
         cover = None
     if cover:
         message = f"covered by « {cover} » — {message}"
-    disabled = bool(causes) and any(word in causes[-1] for word in ("not enabled", "is disabled", "not editable",
-                                                                      "is readonly"))
+    disabled = bool(causes) and any(
+        word in causes[-1] for word in ("not enabled", "is disabled", "not editable", "is readonly")
+    )
     return ActionError(message, cover, disabled)
 
 

@@ -36,6 +36,7 @@ from .secrets import Values
 from .tree import Branch, Path_, branches, walk
 from .watchdog import branch_bound
 
+
 @dataclass
 class Camera(AutoPilot):
     """The autopilot, plus: draw the overlay and take the step's screenshot before acting.
@@ -98,8 +99,7 @@ class Camera(AutoPilot):
         if placed["raise"]:  # the page has top-layer elements: masks went above them, overlay too
             overlay.show(drawn, page, **card)
         self._over_target = placed["over"]
-        self.taken[number.file_name] = page.screenshot(type="png", animations="disabled", caret="hide",
-                                                       scale="device")
+        self.taken[number.file_name] = page.screenshot(type="png", animations="disabled", caret="hide", scale="device")
         self.seconds += time.perf_counter() - started
 
     def _take_down(self) -> None:
@@ -141,8 +141,9 @@ class FlowShots:
         return self.loaded.flow.id
 
 
-def shoot_flow(browser: Browser, loaded: LoadedFlow, options: ShotOptions,
-               camera_type: type[Camera] = Camera) -> FlowShots:
+def shoot_flow(
+    browser: Browser, loaded: LoadedFlow, options: ShotOptions, camera_type: type[Camera] = Camera
+) -> FlowShots:
     """Every branch that still has a step to shoot; stops at the first drift."""
     flow = loaded.flow
     started = time.perf_counter()
@@ -154,9 +155,16 @@ def shoot_flow(browser: Browser, loaded: LoadedFlow, options: ShotOptions,
         paths = [node.path for node in walk(flow.steps, dict(branch.answers))]
         if all(camera.numbers[p].file_name in camera.taken for p in paths):
             continue  # nothing new to see in this branch
-        result = run_branch(loaded, branch.name, make_context, SHOTS, options.fixtures,
-                            lambda session: camera.start(branch), values,
-                            deadline_s=branch_bound(len(paths), options.timeout_ms / 1000)).result
+        result = run_branch(
+            loaded,
+            branch.name,
+            make_context,
+            SHOTS,
+            options.fixtures,
+            lambda session: camera.start(branch),  # noqa: B023 - called here
+            values,
+            deadline_s=branch_bound(len(paths), options.timeout_ms / 1000),
+        ).result
         outcome.warnings += result.warnings
         if result.drift:
             outcome.drift = _with_artifacts(browser, loaded, branch, result, options)
@@ -167,8 +175,9 @@ def shoot_flow(browser: Browser, loaded: LoadedFlow, options: ShotOptions,
     return outcome
 
 
-def _with_artifacts(browser: Browser, loaded: LoadedFlow, branch: Branch, result: BranchResult,
-                    options: ShotOptions) -> BranchResult:
+def _with_artifacts(
+    browser: Browser, loaded: LoadedFlow, branch: Branch, result: BranchResult, options: ShotOptions
+) -> BranchResult:
     """Replay the branch as the check does, to keep its screenshot and trace."""
     if not options.artifacts:
         return result
@@ -178,8 +187,10 @@ def _with_artifacts(browser: Browser, loaded: LoadedFlow, branch: Branch, result
     if again.drift:
         again.seconds, again.warnings = result.seconds, result.warnings
         return again
-    result.warnings.append("this drift happens only with the overlay drawn: the overlay may be in the "
-                           "way of the page (report it with the flow and the fixtures)")
+    result.warnings.append(
+        "this drift happens only with the overlay drawn: the overlay may be in the "
+        "way of the page (report it with the flow and the fixtures)"
+    )
     return result
 
 
@@ -205,8 +216,9 @@ class RunResult:
         return sum(s.count(kind) for s in self.saved)
 
 
-def run(browser: Browser, loaded: list[LoadedFlow], options: ShotOptions,
-        on_flow: Callable[[FlowShots], None] | None = None) -> RunResult:
+def run(
+    browser: Browser, loaded: list[LoadedFlow], options: ShotOptions, on_flow: Callable[[FlowShots], None] | None = None
+) -> RunResult:
     """Shoot every flow; save (or compare) each flow that went through without drift."""
     from .gallery import save
     from .manifest import Manifest

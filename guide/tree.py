@@ -28,8 +28,7 @@ def option_steps(path: Path_, number: int, option: Option) -> list[tuple[Path_, 
     return [(path + ("options", number, "steps", k), step) for k, step in enumerate(option.steps)]
 
 
-def walk(steps: Sequence[Step], answers: Mapping[str, str] | None = None,
-         path: Path_ = ("steps",)) -> Iterator[Node]:
+def walk(steps: Sequence[Step], answers: Mapping[str, str] | None = None, path: Path_ = ("steps",)) -> Iterator[Node]:
     """Every step in document order: a step, its simulated sub-steps, then its options' steps.
 
     With `answers` ({question id: option id}) only the chosen options are entered: the steps
@@ -48,6 +47,7 @@ def walk(steps: Sequence[Step], answers: Mapping[str, str] | None = None,
 def answers_for(flow: Flow, step_id: str) -> dict[str, str] | None:
     """The answers that lead to a step (its options on the way, and what they require); None
     when the flow has no such step."""
+
     def search(steps: Sequence[Step], answers: dict[str, str]) -> dict[str, str] | None:
         for step in steps:
             if step.id == step_id or any(sub.id == step_id for sub in step.simulate):
@@ -91,7 +91,7 @@ def branches(flow: Flow) -> list[Branch]:
                 given = dict(answers)
                 for option in step.options:
                     if allowed(option, given):
-                        explore(option.steps + steps[position + 1:], answers + ((step.id, option.id),))
+                        explore(option.steps + steps[position + 1 :], answers + ((step.id, option.id),))
                 return
         found.append(Branch(answers))
 

@@ -79,7 +79,7 @@ def _processes() -> dict[int, tuple[int, str]]:
             continue
         try:
             stat = (entry / "stat").read_text()
-            parent = int(stat[stat.rindex(")") + 2:].split()[1])
+            parent = int(stat[stat.rindex(")") + 2 :].split()[1])
             command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
         except (OSError, ValueError):
             continue  # gone meanwhile, or not ours to read

@@ -17,14 +17,25 @@ HANDWRITTEN = ROOT / "tests" / "fixtures" / "handwritten"  # the first, hand-wri
 FLOWS = ROOT / "flows"
 
 
-def guide(*args: str, env: dict[str, str] | None = None, runner: Sequence[str] = (),
-          timeout: float = 300, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def guide(
+    *args: str,
+    env: dict[str, str] | None = None,
+    runner: Sequence[str] = (),
+    timeout: float = 300,
+    cwd: Path | None = None,
+) -> subprocess.CompletedProcess[str]:
     """Run the real command line, as CI does (its own Playwright, outside pytest's).
 
     `runner` goes before the command (e.g. xvfb-run); `env` adds to the environment.
     """
-    return subprocess.run([*runner, sys.executable, "-m", "guide", *args], capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, **(env or {})}, cwd=cwd)
+    return subprocess.run(
+        [*runner, sys.executable, "-m", "guide", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+    )
 
 
 @pytest.fixture(autouse=True)

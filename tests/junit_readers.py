@@ -40,5 +40,9 @@ def failed_places(junit: Path, workspace: Path) -> list[tuple[Path | None, int]]
     """Where each failed case of a JUnit file would be annotated."""
     root = ET.parse(junit).getroot()
     suites = [root] if root.tag == "testsuite" else list(root.iter("testsuite"))
-    return [place(case, suite, workspace) for suite in suites for case in suite.findall("testcase")
-            if case.find("failure") is not None or case.find("error") is not None]
+    return [
+        place(case, suite, workspace)
+        for suite in suites
+        for case in suite.findall("testcase")
+        if case.find("failure") is not None or case.find("error") is not None
+    ]

@@ -78,8 +78,10 @@ def echo(form: str) -> str:
     """What the site says it received: the values shown, the raw form, the values as JSON."""
     fields = dict(parse_qsl(form))
     shown = ", ".join(html.escape(value) for value in fields.values())
-    return (f'<p hidden>Reçu : {shown}</p><!-- {html.escape(form)} -->'
-            f'<script type="application/json">{json.dumps(fields)}</script>\n')
+    return (
+        f"<p hidden>Reçu : {shown}</p><!-- {html.escape(form)} -->"
+        f'<script type="application/json">{json.dumps(fields)}</script>\n'
+    )
 
 
 def main() -> None:

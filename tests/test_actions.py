@@ -47,15 +47,19 @@ def write_flow(folder: Path, hover: bool = True) -> Path:
 
 
 def test_check_hovers_to_open_the_menu(browser, tmp_path):
-    results = check_flow(browser, load_flow(write_flow(tmp_path)),
-                         CheckOptions(fixtures=SITES, out=tmp_path / "out", timeout_ms=2000))
+    results = check_flow(
+        browser, load_flow(write_flow(tmp_path)), CheckOptions(fixtures=SITES, out=tmp_path / "out", timeout_ms=2000)
+    )
     assert [r.passed for r in results] == [True], [r.drift.text() for r in results if r.drift]
     assert results[0].steps == 2
 
 
 def test_without_the_hover_the_link_is_hidden_drift(browser, tmp_path):
-    results = check_flow(browser, load_flow(write_flow(tmp_path, hover=False)),
-                         CheckOptions(fixtures=SITES, out=tmp_path / "out", timeout_ms=1000, artifacts=False, retries=0))
+    results = check_flow(
+        browser,
+        load_flow(write_flow(tmp_path, hover=False)),
+        CheckOptions(fixtures=SITES, out=tmp_path / "out", timeout_ms=1000, artifacts=False, retries=0),
+    )
     assert results[0].drift is not None and results[0].drift.problem == "hidden target"
     assert results[0].drift.step_id == "ouvrir-compte"
 
@@ -66,7 +70,9 @@ def test_shots_keep_the_pointer_where_the_hover_left_it(tmp_path):
     done = guide("shots", str(flow), "--fixtures", str(SITES), "--out", str(tmp_path / "shots"))
     assert done.returncode == 0, done.stdout + done.stderr
     assert sorted(p.name for p in (tmp_path / "shots" / "menu").iterdir()) == [
-        "01-survoler-menu.png", "02-ouvrir-compte.png"]
+        "01-survoler-menu.png",
+        "02-ouvrir-compte.png",
+    ]
 
 
 def test_autoplay_hovers_then_clicks(tmp_path):

@@ -75,8 +75,9 @@ def test_douane_captured_from_a_local_server_replays_offline(browser, douane_tre
     assert (douane_tree / "connexion.douane.gouv.fr/saml/singleSignOn.html").is_file()  # query dropped
     assert (douane_tree / "connexion.douane.gouv.fr/motDePasseOublie/confirmation.html").is_file()  # a form post
     assert (douane_tree / "cdn.jsdelivr.net/npm/@gouvfr/dsfr@1.15.3/dist/dsfr.min.css").is_file()
-    assert any(line.startswith("POST /connexion.douane.gouv.fr/motDePasseOublie/confirmation")
-               for line in site.requests)
+    assert any(
+        line.startswith("POST /connexion.douane.gouv.fr/motDePasseOublie/confirmation") for line in site.requests
+    )
     assert not [file for file in douane_tree.rglob("*") if ".har" in file.name or file.name.startswith(".")]
     assert_no_personal_value(douane_tree, DOUANE)
     assert b"[courriel]" in (douane_tree / "messagerie.exemple.fr/index.html").read_bytes()
@@ -117,9 +118,13 @@ def test_a_page_changed_on_the_site_is_reported_with_the_steps_it_affects(douane
     root = tmp_path / "site"
     shutil.copytree(FIXTURES, root)
     page = root / FORGOTTEN
-    page.write_text(page.read_text(encoding="utf-8").replace(
-        "Un courriel vous sera envoyé pour confirmer la réinitialisation.",
-        "Un courriel vous sera envoyé dans les cinq minutes."), encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8").replace(
+            "Un courriel vous sera envoyé pour confirmer la réinitialisation.",
+            "Un courriel vous sera envoyé dans les cinq minutes.",
+        ),
+        encoding="utf-8",
+    )
     into = tmp_path / "fixtures"
     shutil.copytree(douane_tree, into)
     (into / "www.douane.gouv.fr/notes-de-l-equipe.txt").write_text("à garder", encoding="utf-8")
@@ -150,15 +155,18 @@ def test_a_page_changed_on_the_site_is_reported_with_the_steps_it_affects(douane
 # --- without a browser: the layout, the scrubbing, the comparison, bad input ---------------------
 
 
-@pytest.mark.parametrize(("url", "html", "name"), [
-    ("https://h.test/", True, "h.test/index.html"),
-    ("https://h.test/a/", True, "h.test/a/index.html"),
-    ("https://h.test/motDePasseOublie?jeton=1", True, "h.test/motDePasseOublie.html"),
-    ("https://h.test/page.php", True, "h.test/page.php.html"),
-    ("https://h.test/page.html?x", True, "h.test/page.html"),
-    ("https://h.test/css/site.css?v=3", False, "h.test/css/site.css"),
-    ("https://h.test/api/donnees", False, "h.test/api/donnees"),
-])
+@pytest.mark.parametrize(
+    ("url", "html", "name"),
+    [
+        ("https://h.test/", True, "h.test/index.html"),
+        ("https://h.test/a/", True, "h.test/a/index.html"),
+        ("https://h.test/motDePasseOublie?jeton=1", True, "h.test/motDePasseOublie.html"),
+        ("https://h.test/page.php", True, "h.test/page.php.html"),
+        ("https://h.test/page.html?x", True, "h.test/page.html"),
+        ("https://h.test/css/site.css?v=3", False, "h.test/css/site.css"),
+        ("https://h.test/api/donnees", False, "h.test/api/donnees"),
+    ],
+)
 def test_files_are_named_as_routing_finds_them(tmp_path, url, html, name):
     assert fixture_name(url, html) == name
     (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
@@ -171,19 +179,27 @@ def exchange(method: str, url: str, body: str = "<p>page</p>", status: int = 200
 
 
 def test_a_redirect_becomes_a_page_that_moves_on_unless_a_page_answers_there():
-    tree = build_tree([exchange("POST", "https://h.test/envoyer", "", 303, "https://h.test/merci"),
-                       exchange("GET", "https://h.test/merci", "<h1>Merci</h1>"),
-                       exchange("GET", "https://h.test/aller", "", 302, "/ailleurs"),
-                       exchange("GET", "https://h.test/aller", "<p>ici</p>")])
+    tree = build_tree(
+        [
+            exchange("POST", "https://h.test/envoyer", "", 303, "https://h.test/merci"),
+            exchange("GET", "https://h.test/merci", "<h1>Merci</h1>"),
+            exchange("GET", "https://h.test/aller", "", 302, "/ailleurs"),
+            exchange("GET", "https://h.test/aller", "<p>ici</p>"),
+        ]
+    )
     stub = tree.files["h.test/envoyer.html"].data.decode()
     assert 'url=https://h.test/merci"' in stub and 'location.replace("https://h.test/merci")' in stub
     assert tree.files["h.test/aller.html"].data == b"<p>ici</p>"  # a page beats a redirect
 
 
 def test_two_answers_for_one_file_are_reported():
-    tree = build_tree([exchange("GET", "https://h.test/recherche?q=a", "<p>A</p>"),
-                       exchange("GET", "https://h.test/recherche?q=b", "<p>B</p>"),
-                       exchange("GET", "https://h.test/absent", "", 404)])
+    tree = build_tree(
+        [
+            exchange("GET", "https://h.test/recherche?q=a", "<p>A</p>"),
+            exchange("GET", "https://h.test/recherche?q=b", "<p>B</p>"),
+            exchange("GET", "https://h.test/absent", "", 404),
+        ]
+    )
     assert tree.files["h.test/recherche.html"].data == b"<p>B</p>"
     assert len(tree.clashes) == 1 and "?q=a and GET https://h.test/recherche?q=b" in tree.clashes[0]
     assert tree.skipped == ["GET https://h.test/absent: HTTP 404"]
@@ -191,13 +207,19 @@ def test_two_answers_for_one_file_are_reported():
 
 def test_personal_values_are_scrubbed_in_every_encoding():
     values = Values({"courriel": "camille.martin@exemple.fr", "mot_de_passe": "Douane 2022!ok"}, {"mot_de_passe"})
-    body = ('<p>camille.martin@exemple.fr</p><a href="/r?c=camille.martin%40exemple.fr&p=Douane+2022%21ok">'
-            '<script>var u = {"m": "CAMILLE.MARTIN@EXEMPLE.FR", "p": "Douane 2022!ok"};</script>'
-            '<input value="Douane 2022!ok">')
+    body = (
+        '<p>camille.martin@exemple.fr</p><a href="/r?c=camille.martin%40exemple.fr&p=Douane+2022%21ok">'
+        '<script>var u = {"m": "CAMILLE.MARTIN@EXEMPLE.FR", "p": "Douane 2022!ok"};</script>'
+        '<input value="Douane 2022!ok">'
+    )
     binary = b"\x00\x01Douane 2022!ok\x02"
-    tree = build_tree([exchange("GET", "https://h.test/", body),
-                       Exchange("GET", "https://h.test/police.woff2", 200, "font/woff2", binary),
-                       exchange("GET", "https://h.test/camille.martin@exemple.fr/profil", "<p>profil</p>")])
+    tree = build_tree(
+        [
+            exchange("GET", "https://h.test/", body),
+            Exchange("GET", "https://h.test/police.woff2", 200, "font/woff2", binary),
+            exchange("GET", "https://h.test/camille.martin@exemple.fr/profil", "<p>profil</p>"),
+        ]
+    )
     scrubbed, dropped = capture.scrub(tree, values)
     assert set(tree.files) == {"h.test/index.html", "h.test/[courriel]/profil.html"}
     page = tree.files["h.test/index.html"].data
@@ -215,10 +237,15 @@ def test_a_short_value_is_refused(tmp_path):
 
 def test_volatile_parts_do_not_make_a_page_changed(tmp_path):
     loaded = load_flow(DOUANE)
-    old = ('<html><body><form><input type="hidden" name="csrf" value="a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6">'
-           '<script nonce="r4nd0m">x()</script><h1>Vous avez oublié votre mot de passe</h1></form></body></html>')
-    new = old.replace("a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6", "ffffffffffffffffffffffffffffffff0000").replace(
-        "r4nd0m", "autre").replace("<h1>", "\n   <h1>")
+    old = (
+        '<html><body><form><input type="hidden" name="csrf" value="a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6">'
+        '<script nonce="r4nd0m">x()</script><h1>Vous avez oublié votre mot de passe</h1></form></body></html>'
+    )
+    new = (
+        old.replace("a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6", "ffffffffffffffffffffffffffffffff0000")
+        .replace("r4nd0m", "autre")
+        .replace("<h1>", "\n   <h1>")
+    )
     (tmp_path / FORGOTTEN).parent.mkdir(parents=True)
     (tmp_path / FORGOTTEN).write_text(old, encoding="utf-8")
     (tmp_path / "connexion.douane.gouv.fr/reinitialisation.html").write_text(old, encoding="utf-8")
@@ -228,13 +255,21 @@ def test_volatile_parts_do_not_make_a_page_changed(tmp_path):
     removed = changes["connexion.douane.gouv.fr/reinitialisation.html"]
     assert removed.kind == "removed" and removed.pages == ["reinitialisation"]
     assert [s.split(" ")[0] for s in removed.steps] == [
-        "ouvrir-le-courriel", "saisir-identifiant", "saisir-mot-de-passe", "confirmer-mot-de-passe",
-        "regles-du-mot-de-passe", "valider-nouveau-mot-de-passe"]
-    tree = build_tree([exchange("GET", "https://connexion.douane.gouv.fr/motDePasseOublie",
-                                new.replace("oublié", "perdu"))])
+        "ouvrir-le-courriel",
+        "saisir-identifiant",
+        "saisir-mot-de-passe",
+        "confirmer-mot-de-passe",
+        "regles-du-mot-de-passe",
+        "valider-nouveau-mot-de-passe",
+    ]
+    tree = build_tree(
+        [exchange("GET", "https://connexion.douane.gouv.fr/motDePasseOublie", new.replace("oublié", "perdu"))]
+    )
     changed = {c.name: c for c in capture.compare(tree, tmp_path, loaded)}[FORGOTTEN]
-    assert changed.kind == "changed" and changed.diff == ["- Vous avez oublié votre mot de passe",
-                                                          "+ Vous avez perdu votre mot de passe"]
+    assert changed.kind == "changed" and changed.diff == [
+        "- Vous avez oublié votre mot de passe",
+        "+ Vous avez perdu votre mot de passe",
+    ]
 
 
 def test_from_url_maps_every_host_or_one_origin():
@@ -248,13 +283,17 @@ def test_from_url_maps_every_host_or_one_origin():
     assert upstream.target("https://www.douane.gouv.fr/") == "http://st.test/d/"  # an origin's own base first
 
 
-@pytest.mark.parametrize(("argv", "message"), [
-    ([str(DOUANE), "--into", "{tmp}", "--from-url", "ftp://miroir"], "is not a base address"),
-    ([str(DOUANE), "--into", "{tmp}", "--from-url", "www.douane.gouv.fr=http://x.test"], "is not an origin"),
-    ([str(DOUANE), "--into", "{tmp}", "--var", "inconnue=x"], "--var inconnue: the flow has no such variable"),
-    ([str(DOUANE), "--into", "{tmp}", "--var", "courriel=a@b"], "shorter than 4 characters"),
-    (["flows/absente.yaml", "--into", "{tmp}"], "flows/absente.yaml:1:1: cannot read the flow"),
-], ids=["base", "origin", "unknown-var", "short-value", "missing-flow"])
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        ([str(DOUANE), "--into", "{tmp}", "--from-url", "ftp://miroir"], "is not a base address"),
+        ([str(DOUANE), "--into", "{tmp}", "--from-url", "www.douane.gouv.fr=http://x.test"], "is not an origin"),
+        ([str(DOUANE), "--into", "{tmp}", "--var", "inconnue=x"], "--var inconnue: the flow has no such variable"),
+        ([str(DOUANE), "--into", "{tmp}", "--var", "courriel=a@b"], "shorter than 4 characters"),
+        (["flows/absente.yaml", "--into", "{tmp}"], "flows/absente.yaml:1:1: cannot read the flow"),
+    ],
+    ids=["base", "origin", "unknown-var", "short-value", "missing-flow"],
+)
 def test_bad_input_exits_2_before_any_browser(tmp_path, capsys, argv, message):
     parser = argparse.ArgumentParser()
     capture.add_arguments(parser)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
@@ -50,8 +48,12 @@ def test_bundled_fixtures_pass_every_branch(browser, tmp_path, flow, tree):
 
 # variant -> flow, drifting step, words the report must contain
 DRIFTS = {
-    "renamed-button": (DOUANE, "reinitialiser", "missing target",
-                       'bouton "Valider" trouvé à la place de "Réinitialiser"'),
+    "renamed-button": (
+        DOUANE,
+        "reinitialiser",
+        "missing target",
+        'bouton "Valider" trouvé à la place de "Réinitialiser"',
+    ),
     "removed-link": (DOUANE, "mot-de-passe-oublie", "missing target", 'lien "MOT DE PASSE OUBLIÉ ?"'),
     "hidden-element": (DGFIP, "mot-de-passe-xt-oublie", "hidden target", "none visible"),
     "duplicated-button": (DOUANE, "valider-nouveau-mot-de-passe", "ambiguous target", "2 elements match"),
@@ -89,8 +91,9 @@ def test_hidden_element_only_breaks_the_branch_that_uses_it(browser, tmp_path):
     assert results["oublie › methode-2"].passed and results["expire › methode-2"].passed
 
 
-@pytest.mark.parametrize(("tree", "variant"), [(tree, variant) for tree, module in TREES.items()
-                                               for variant in module.COSMETIC])
+@pytest.mark.parametrize(
+    ("tree", "variant"), [(tree, variant) for tree, module in TREES.items() for variant in module.COSMETIC]
+)
 def test_cosmetic_changes_still_pass(browser, tmp_path, tree, variant):
     fixtures = TREES[tree].build_variant(variant, tmp_path / "fixtures")
     for flow in (DOUANE, DGFIP):
@@ -121,8 +124,18 @@ def test_cli_exit_codes_junit_and_report(tmp_path):
     assert suites.find("testsuite").get("failures") == "0"
 
     fixtures = build_variant("renamed-button", tmp_path / "fixtures")
-    done = guide("check", str(DOUANE), "--fixtures", str(fixtures), "--junit", str(junit),
-                 "--out", str(tmp_path / "out"), "--timeout", "1")
+    done = guide(
+        "check",
+        str(DOUANE),
+        "--fixtures",
+        str(fixtures),
+        "--junit",
+        str(junit),
+        "--out",
+        str(tmp_path / "out"),
+        "--timeout",
+        "1",
+    )
     assert done.returncode == 1, done.stdout + done.stderr
     output = done.stdout
     assert f"{DOUANE}:" in output and "step 'reinitialiser'" in output
@@ -144,7 +157,9 @@ def test_cli_bad_input_exits_2(tmp_path, capsys):
 def test_routing_serves_fixtures_and_blocks_the_rest(tmp_path):
     router = FixtureRouter(FIXTURES)
     assert router.file_for("https://www.douane.gouv.fr/") == (FIXTURES / "www.douane.gouv.fr/index.html").resolve()
-    assert router.file_for("https://connexion.douane.gouv.fr/saml/singleSignOn?SAMLRequest=x").name == "singleSignOn.html"
+    assert (
+        router.file_for("https://connexion.douane.gouv.fr/saml/singleSignOn?SAMLRequest=x").name == "singleSignOn.html"
+    )
     assert router.file_for("https://connexion.douane.gouv.fr/motDePasseOublie/confirmation").name == "confirmation.html"
     assert router.file_for("https://www.douane.gouv.fr/../../etc/passwd") is None
     assert router.file_for("https://ailleurs.example/") is None

@@ -16,8 +16,15 @@ from .conftest import FLOWS, guide
 def test_list_shows_steps_options_and_branches(capsys):
     assert main(["list", str(FLOWS)]) == 0
     out = capsys.readouterr().out
-    for words in ("douane-mot-de-passe-portailpro", "se-connecter", 'lien "Se connecter" dans bloc "Mon espace personnel"',
-                  "methode-2", "oublie › methode-1", "expire › methode-2", "simulé contre les fixtures"):
+    for words in (
+        "douane-mot-de-passe-portailpro",
+        "se-connecter",
+        'lien "Se connecter" dans bloc "Mon espace personnel"',
+        "methode-2",
+        "oublie › methode-1",
+        "expire › methode-2",
+        "simulé contre les fixtures",
+    ):
         assert words in out, words
 
 
@@ -62,6 +69,7 @@ def test_usage_errors_exit_2():
 
 
 def test_module_and_console_script_agree():
-    done = subprocess.run([os.path.join(os.path.dirname(sys.executable), "guide"), "--help"],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [os.path.join(os.path.dirname(sys.executable), "guide"), "--help"], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0 and "check" in done.stdout

@@ -72,12 +72,18 @@ def test_reads_plain_text_in_utf8_and_windows_encoding(tmp_path: Path) -> None:
 
 
 def test_reads_markdown_as_the_words_it_shows(tmp_path: Path) -> None:
-    text = read_document(write(tmp_path, "a.md", """\
+    text = read_document(
+        write(
+            tmp_path,
+            "a.md",
+            """\
         # Changer d'adresse
 
         1. Cliquez sur **« Mon compte »** dans [le portail](https://www.exemple.gouv.fr/).
         ![capture](capture.png)
-        """))
+        """,
+        )
+    )
     assert "# " not in text and "**" not in text and "capture.png" not in text
     assert "Cliquez sur « Mon compte » dans le portail (https://www.exemple.gouv.fr/)." in text
 
@@ -104,16 +110,20 @@ def test_reads_docx_paragraphs_lists_and_tables(tmp_path: Path) -> None:
     assert "Ardèche : service07@exemple.gouv.fr" in text
 
 
-@pytest.mark.parametrize(("name", "content", "message"), [
-    ("missing.txt", None, "no such file"),
-    ("fiche.doc", b"\xd0\xcf", "save it as .docx"),
-    ("fiche", b"text", "files without an extension"),
-    ("empty.txt", b"  \n\n", "the document is empty"),
-    ("broken.pdf", b"%PDF-1.4 this is not a pdf", "not a readable PDF"),
-    ("broken.docx", b"PK\x03\x04 not a zip", "not a readable DOCX"),
-])
-def test_bad_documents_name_the_file_and_the_fix(tmp_path: Path, name: str, content: bytes | None,
-                                                 message: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("missing.txt", None, "no such file"),
+        ("fiche.doc", b"\xd0\xcf", "save it as .docx"),
+        ("fiche", b"text", "files without an extension"),
+        ("empty.txt", b"  \n\n", "the document is empty"),
+        ("broken.pdf", b"%PDF-1.4 this is not a pdf", "not a readable PDF"),
+        ("broken.docx", b"PK\x03\x04 not a zip", "not a readable DOCX"),
+    ],
+)
+def test_bad_documents_name_the_file_and_the_fix(
+    tmp_path: Path, name: str, content: bytes | None, message: str
+) -> None:
     path = tmp_path / name
     if content is not None:
         path.write_bytes(content)
@@ -130,7 +140,7 @@ def test_a_pdf_without_text_layer_says_to_run_ocr(tmp_path: Path) -> None:
     path = tmp_path / "scan.pdf"
     with path.open("wb") as stream:
         writer.write(stream)
-    with pytest.raises(DraftError, match="no text layer.*OCR"):
+    with pytest.raises(DraftError, match=r"no text layer.*OCR"):
         read_document(path)
 
 
@@ -155,8 +165,13 @@ def test_a_document_without_instructions_is_refused(tmp_path: Path) -> None:
 
 RULES = [
     # French: role noun + « name », "name", “name”, names without quotes, blocks
-    ('Dans le bloc « Mon espace personnel », cliquez sur le lien « Se connecter ».',
-     "click", "link", "Se connecter", "Mon espace personnel"),
+    (
+        "Dans le bloc « Mon espace personnel », cliquez sur le lien « Se connecter ».",
+        "click",
+        "link",
+        "Se connecter",
+        "Mon espace personnel",
+    ),
     ('Cliquer sur le bouton "Réinitialiser"', "click", "button", "Réinitialiser", None),
     ("Cliquez sur l'onglet “Mes documents”.", "click", "tab", "Mes documents", None),
     ("Cliquez sur « Connexion ».", "click", "button", "Connexion", None),
@@ -164,16 +179,26 @@ RULES = [
     ("Utiliser la fonctionnalité Mot de passe -xt oublié", "click", "link", "Mot de passe -xt oublié", None),
     ("Saisissez votre identifiant dans le champ « Identifiant ».", "fill", "label", "Identifiant", None),
     ("Saisir votre identifiant en -xt", "fill", "label", "Identifiant en -xt", None),
-    ("Renseignez le courriel de votre compte dans le champ « Courrier électronique ».",
-     "fill", "label", "Courrier électronique", None),
+    (
+        "Renseignez le courriel de votre compte dans le champ « Courrier électronique ».",
+        "fill",
+        "label",
+        "Courrier électronique",
+        None,
+    ),
     ("Confirmez votre nouveau mot de passe.", "fill", "label", "Confirmer le nouveau mot de passe", None),
     ("Choisir de réinitialiser votre mot de passe par Courriel :", "choose", "radio", "Courriel", None),
     ("Sélectionnez l'option « Par SMS ».", "choose", "radio", "Par SMS", None),
     ("Sélectionnez « Paris » dans la liste « Département ».", "select", "label", "Département", None),
     ("Cochez la case « J'accepte les conditions ».", "check", "checkbox", "J'accepte les conditions", None),
     ("Validez.", "click", "button", "Valider", None),
-    ("Le message « Votre demande est enregistrée » s'affiche.", "expect", "text", "Votre demande est enregistrée",
-     None),
+    (
+        "Le message « Votre demande est enregistrée » s'affiche.",
+        "expect",
+        "text",
+        "Votre demande est enregistrée",
+        None,
+    ),
     # English
     ('In the "My account" block, click the "Sign in" link.', "click", "link", "Sign in", "My account"),
     ("Click the Continue button.", "click", "button", "Continue", None),
@@ -190,30 +215,39 @@ RULES = [
 @pytest.mark.parametrize(("sentence", "action", "kind", "name", "within"), RULES)
 def test_recognises_action_and_target(sentence: str, action: str, kind: str, name: str, within: str | None) -> None:
     found = recognise(sentence)
-    assert (found.action, found.target and found.target.kind, found.target and found.target.name) == \
-        (action, kind, name)
+    assert (found.action, found.target and found.target.kind, found.target and found.target.name) == (
+        action,
+        kind,
+        name,
+    )
     assert found.target is not None and found.target.within == within
 
 
-@pytest.mark.parametrize("sentence", [
-    "c) Vous recevrez votre mot de passe provisoire sur votre portable.",
-    "Lorsque vous aurez reçu l'email « Réinitialisation », cliquez sur le lien de réinitialisation.",
-    "Vous devez contacter par mail la DDFIP de votre département.",
-    "Consultez votre messagerie.",
-    "You will receive an email with a link.",
-    "Check your inbox and click the link.",
-    "Write to the help desk.",
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "c) Vous recevrez votre mot de passe provisoire sur votre portable.",
+        "Lorsque vous aurez reçu l'email « Réinitialisation », cliquez sur le lien de réinitialisation.",
+        "Vous devez contacter par mail la DDFIP de votre département.",
+        "Consultez votre messagerie.",
+        "You will receive an email with a link.",
+        "Check your inbox and click the link.",
+        "Write to the help desk.",
+    ],
+)
 def test_steps_outside_the_browser(sentence: str) -> None:
     found = recognise(sentence)
     assert found.outside and found.target is None and found.action is None
 
 
-@pytest.mark.parametrize("sentence", [
-    "Vous serez redirigé vers la page d'authentification (connexion.exemple.fr)",
-    "vous accederez alors a la page ou vous pourrez renseigner un nouveau mot de passe.",
-    "You will be redirected to the sign-in page.",
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Vous serez redirigé vers la page d'authentification (connexion.exemple.fr)",
+        "vous accederez alors a la page ou vous pourrez renseigner un nouveau mot de passe.",
+        "You will be redirected to the sign-in page.",
+    ],
+)
 def test_results_are_notes_not_steps(sentence: str) -> None:
     assert recognise(sentence).result
 
@@ -224,22 +258,31 @@ def test_a_quoted_label_is_not_read_as_a_verb() -> None:
 
 
 def test_conditions_become_questions() -> None:
-    assert split_condition("Si vous n'avez rien reçu, cliquez sur « Renvoyer ».") == \
-        ("Si vous n'avez rien reçu", "cliquez sur « Renvoyer ».")
-    assert condition_question("Si vous avez enregistré votre n° de téléphone portable :", "fr") == \
-        "Avez-vous enregistré votre n° de téléphone portable ?"
+    assert split_condition("Si vous n'avez rien reçu, cliquez sur « Renvoyer ».") == (
+        "Si vous n'avez rien reçu",
+        "cliquez sur « Renvoyer ».",
+    )
+    assert (
+        condition_question("Si vous avez enregistré votre n° de téléphone portable :", "fr")
+        == "Avez-vous enregistré votre n° de téléphone portable ?"
+    )
     assert condition_question("If you have a mobile phone", "en") == "Do you have a mobile phone?"
     assert condition_question("If you did not receive the email", "en") == "Did you not receive the email?"
 
 
-@pytest.mark.parametrize(("sentence", "expected"), [
-    ("Il doit être composé d'au moins 8 caractères, contenir des lettres minuscules, majuscules, des chiffres "
-     "et des caractères spéciaux (le caractère « underscore » _ n'est pas considéré comme un caractère "
-     "spécial).",
-     ["^.{8,}$", "[a-z]", "[A-Z]", "[0-9]", "[^A-Za-z0-9_]"]),
-    ("It must contain at least 12 characters, an upper-case letter and a digit.", ["^.{12,}$", "[A-Z]", "[0-9]"]),
-    ("Entre 8 et 16 caractères, avec des symboles.", ["^.{8,16}$", "[^A-Za-z0-9]"]),
-])
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "Il doit être composé d'au moins 8 caractères, contenir des lettres minuscules, majuscules, des chiffres "
+            "et des caractères spéciaux (le caractère « underscore » _ n'est pas considéré comme un caractère "
+            "spécial).",
+            ["^.{8,}$", "[a-z]", "[A-Z]", "[0-9]", "[^A-Za-z0-9_]"],
+        ),
+        ("It must contain at least 12 characters, an upper-case letter and a digit.", ["^.{12,}$", "[A-Z]", "[0-9]"]),
+        ("Entre 8 et 16 caractères, avec des symboles.", ["^.{8,16}$", "[^A-Za-z0-9]"]),
+    ],
+)
 def test_rules_become_javascript_patterns(sentence: str, expected: list[str]) -> None:
     assert [rule.pattern for rule in recognise_rules(sentence)] == expected
 
@@ -247,8 +290,7 @@ def test_rules_become_javascript_patterns(sentence: str, expected: list[str]) ->
 def test_columns_cut_by_the_pdf_text_layer_are_put_back() -> None:
     known = vocabulary("Choisissez par Courriel. Cliquer sur le bouton.")
     line = "Choisir par Courr Une fois prêt, cliqu\tiel : er sur le bouton « Valider »"
-    assert repair_columns(line, known) == [
-        "Choisir par Courriel :", "Une fois prêt, cliquer sur le bouton « Valider »"]
+    assert repair_columns(line, known) == ["Choisir par Courriel :", "Une fois prêt, cliquer sur le bouton « Valider »"]
     assert repair_columns("Accueil\tAuthentification", known) is None
 
 
@@ -318,7 +360,9 @@ def test_todos_mark_what_the_document_does_not_say(tmp_path: Path) -> None:
 
 
 def test_methods_conditions_and_address_tables(tmp_path: Path) -> None:
-    text, flow = drafted(tmp_path, """\
+    text, flow = drafted(
+        tmp_path,
+        """\
         PERTE DU MOT DE PASSE
 
         Procédure en cas de mot de passe oublié :
@@ -333,7 +377,8 @@ def test_methods_conditions_and_address_tables(tmp_path: Path) -> None:
         service26@exemple.gouv.fr
 
         En cas de mot de passe expiré seule la méthode n°2 fonctionne.
-        """)
+        """,
+    )
     cases, methods = flow.steps[0], flow.steps[1]
     assert [o.label for o in cases.options] == ["Mot de passe oublié", "Mot de passe expiré"]
     assert methods.instruction == "Procédure en cas de mot de passe oublié"
@@ -342,8 +387,10 @@ def test_methods_conditions_and_address_tables(tmp_path: Path) -> None:
     assert methods.options[0].when == {"cas": ["mot-de-passe-oublie"]} and methods.options[1].when == {}
     first = methods.options[0].steps
     assert [seen(s) for s in first] == [
-        ("click", "link", "Mot de passe oublié"), ("fill", "label", "Identifiant en -xt"),
-        ("click", "button", "Valider")]
+        ("click", "link", "Mot de passe oublié"),
+        ("fill", "label", "Identifiant en -xt"),
+        ("click", "button", "Valider"),
+    ]
     assert flow.variables["identifiant_en_xt"].rules[0].pattern == "-xt$"
     assert flow.variables["identifiant_en_xt"].test.endswith("-xt")
     write_step = methods.options[1].steps[0]
@@ -356,14 +403,17 @@ def test_methods_conditions_and_address_tables(tmp_path: Path) -> None:
 
 
 def test_a_form_seen_in_a_screenshot_gives_fill_steps(tmp_path: Path) -> None:
-    text, flow = drafted(tmp_path, """\
+    text, flow = drafted(
+        tmp_path,
+        """\
         Changer de mot de passe
 
         - Cliquez sur le lien « Changer ».
         Mot de passe *
         Confirmer le mot de passe *
         - Cliquez sur le bouton « Enregistrer ».
-        """)
+        """,
+    )
     fills = [s for s in flow.steps if s.action == "fill"]
     assert [seen(s)[2] for s in fills] == ["Mot de passe *", "Confirmer le mot de passe *"]
     assert fills[0].value == fills[1].value == "{mot_de_passe}"
@@ -371,7 +421,9 @@ def test_a_form_seen_in_a_screenshot_gives_fill_steps(tmp_path: Path) -> None:
 
 
 def test_english_procedure(tmp_path: Path) -> None:
-    _, flow = drafted(tmp_path, """\
+    _, flow = drafted(
+        tmp_path,
+        """\
         # Reset your password
 
         This procedure is for people who forgot their password.
@@ -380,7 +432,9 @@ def test_english_procedure(tmp_path: Path) -> None:
         2. Click the "Forgot password?" link.
         3. Enter your email address in the "Email" field.
         4. You will receive an email. Open it and click the link.
-        """, name="fiche.md")
+        """,
+        name="fiche.md",
+    )
     assert flow.lang == "en"
     steps = flow.steps
     assert steps[0].open == flow.start and flow.pages[flow.start].url == "https://www.example.gov/"
@@ -390,8 +444,9 @@ def test_english_procedure(tmp_path: Path) -> None:
 
 
 def test_a_named_block_becomes_within_block(tmp_path: Path) -> None:
-    document = write(tmp_path, "a.txt",
-                     "Titre\n\n- Dans le bloc « Mon espace », cliquez sur le lien « Se connecter ».\n")
+    document = write(
+        tmp_path, "a.txt", "Titre\n\n- Dans le bloc « Mon espace », cliquez sur le lien « Se connecter ».\n"
+    )
     result = draft(document)
     assert "within: {block: Mon espace}" in result.text
     out = tmp_path / "flow.yaml"
@@ -464,29 +519,60 @@ def bench() -> ModuleType:
 
 
 def flow_of(steps: list[dict]) -> Flow:
-    return Flow.model_validate({"version": 1, "id": "f", "title": "F", "source": {"title": "F"}, "audience": "a",
-                                "start": "p", "pages": {"p": {"url": "https://x.fr/", "heading": "P"}},
-                                "steps": steps})
+    return Flow.model_validate(
+        {
+            "version": 1,
+            "id": "f",
+            "title": "F",
+            "source": {"title": "F"},
+            "audience": "a",
+            "start": "p",
+            "pages": {"p": {"url": "https://x.fr/", "heading": "P"}},
+            "steps": steps,
+        }
+    )
 
 
 def test_bench_scores_instruction_action_and_target() -> None:
     scoring = bench()
     document = 'Cliquer sur le lien "MOT DE PASSE OUBLIE".\nVous recevrez un SMS.\nSaisir votre code.'
-    hand = flow_of([
-        {"id": "a", "instruction": "Cliquez sur le lien « MOT DE PASSE OUBLIÉ ».",
-         "target": 'link "MOT DE PASSE OUBLIÉ ?"', "action": "click"},
-        {"id": "b", "instruction": "Vous recevrez un SMS.", "outside": True},
-        {"id": "c", "instruction": "Saisissez votre code dans le champ « Code ».", "target": 'label "Code"',
-         "action": "fill", "value": "x"},
-        {"id": "d", "instruction": "Revenez à l'accueil.", "target": 'link "Accueil"', "action": "click"},
-    ])
-    drafted_flow = flow_of([
-        {"id": "x", "instruction": "Cliquer sur le lien « MOT DE PASSE OUBLIE ».",
-         "target": 'link "MOT DE PASSE OUBLIE"', "action": "click"},
-        {"id": "y", "instruction": "Vous recevrez un SMS.", "outside": True},
-        {"id": "z", "instruction": "Saisir votre code.", "target": 'label "Votre code"', "action": "fill",
-         "value": "x"},
-    ])
+    hand = flow_of(
+        [
+            {
+                "id": "a",
+                "instruction": "Cliquez sur le lien « MOT DE PASSE OUBLIÉ ».",
+                "target": 'link "MOT DE PASSE OUBLIÉ ?"',
+                "action": "click",
+            },
+            {"id": "b", "instruction": "Vous recevrez un SMS.", "outside": True},
+            {
+                "id": "c",
+                "instruction": "Saisissez votre code dans le champ « Code ».",
+                "target": 'label "Code"',
+                "action": "fill",
+                "value": "x",
+            },
+            {"id": "d", "instruction": "Revenez à l'accueil.", "target": 'link "Accueil"', "action": "click"},
+        ]
+    )
+    drafted_flow = flow_of(
+        [
+            {
+                "id": "x",
+                "instruction": "Cliquer sur le lien « MOT DE PASSE OUBLIE ».",
+                "target": 'link "MOT DE PASSE OUBLIE"',
+                "action": "click",
+            },
+            {"id": "y", "instruction": "Vous recevrez un SMS.", "outside": True},
+            {
+                "id": "z",
+                "instruction": "Saisir votre code.",
+                "target": 'label "Votre code"',
+                "action": "fill",
+                "value": "x",
+            },
+        ]
+    )
     scores = {s.step_id: s for s in scoring.score(hand, drafted_flow, document)}
     assert (scores["a"].drafted_id, scores["a"].right) == ("x", True)  # accents and « ? » fold away
     assert scores["b"].right

@@ -24,8 +24,13 @@ from .conftest import FIXTURES, ROOT
 PAGES = ROOT / "tests" / "pages" / "dsfr"
 ENTRIES: list[dict[str, Any]] = json.loads((PAGES / "traits.json").read_text(encoding="utf-8"))["pages"]
 CDN = "cdn.jsdelivr.net"
-PROBLEMS = {"missing": "missing target", "ambiguous": "ambiguous target", "covered": "covered target",
-            "hidden": "hidden target", "disabled": "disabled target"}
+PROBLEMS = {
+    "missing": "missing target",
+    "ambiguous": "ambiguous target",
+    "covered": "covered target",
+    "hidden": "hidden target",
+    "disabled": "disabled target",
+}
 
 
 @pytest.fixture(scope="module")
@@ -41,17 +46,34 @@ def flow_for(entry: dict[str, Any], folder: Path) -> Path:
     """A one-step flow doing what the entry says on its page."""
     html = (PAGES / entry["file"]).read_text(encoding="utf-8")
     title = re.search(r"<title>([^<]*)</title>", html)[1]  # type: ignore[index]
-    step: dict[str, Any] = {"id": "etape", "instruction": "Faites ce que dit le guide.", "target": entry["target"],
-                            "action": entry["action"]}
+    step: dict[str, Any] = {
+        "id": "etape",
+        "instruction": "Faites ce que dit le guide.",
+        "target": entry["target"],
+        "action": entry["action"],
+    }
     if "value" in entry:
         step["value"] = entry["value"]
     flow: dict[str, Any] = {
-        "version": 1, "id": "trait", "title": entry["trait"], "source": {"title": "DSFR"}, "audience": "tests",
-        "start": "page", "pages": {"page": {"url": entry["url"], "title": title}}, "steps": [step]}
+        "version": 1,
+        "id": "trait",
+        "title": entry["trait"],
+        "source": {"title": "DSFR"},
+        "audience": "tests",
+        "start": "page",
+        "pages": {"page": {"url": entry["url"], "title": title}},
+        "steps": [step],
+    }
     if "dismiss" in entry:
         banner = re.search(r'class="fr-consent-banner".*?<h2[^>]*>([^<]*)</h2>', html, re.S)[1]  # type: ignore[index]
-        flow["furniture"] = [{"id": "cookies", "name": "le bandeau des cookies",
-                              "appears": {"block": banner}, "dismiss": entry["dismiss"]}]
+        flow["furniture"] = [
+            {
+                "id": "cookies",
+                "name": "le bandeau des cookies",
+                "appears": {"block": banner},
+                "dismiss": entry["dismiss"],
+            }
+        ]
     file = folder / f"{Path(entry['file']).stem}.yaml"
     file.write_text(json.dumps(flow, ensure_ascii=False), encoding="utf-8")  # JSON is YAML
     return file
@@ -60,8 +82,9 @@ def flow_for(entry: dict[str, Any], folder: Path) -> Path:
 @pytest.mark.parametrize("entry", ENTRIES, ids=[Path(e["file"]).stem for e in ENTRIES])
 def test_trait_pages_match_and_their_twins_drift(browser, tmp_path, fixtures, entry):
     flow = load_flow(flow_for(entry, tmp_path))
-    [result] = check_flow(browser, flow, CheckOptions(fixtures=fixtures, out=tmp_path / "out", timeout_ms=2000,
-                                                      artifacts=False))
+    [result] = check_flow(
+        browser, flow, CheckOptions(fixtures=fixtures, out=tmp_path / "out", timeout_ms=2000, artifacts=False)
+    )
     assert not [w for w in result.warnings if CDN in w], result.warnings  # DSFR loads whole, offline
     if entry["expect"] == "match":
         assert result.passed, result.drift and result.drift.text()

@@ -96,9 +96,14 @@ class FakePage:
 
 SITE = {
     "https://site.test/": FakePage("Accueil", targets={'lien "Entrer"': {"goes": "https://site.test/formulaire"}}),
-    "https://site.test/formulaire": FakePage("Formulaire", targets={
-        'case à cocher "Perdu"': {}, 'champ "Courriel"': {},
-        'bouton "Envoyer"': {"goes": "https://site.test/fin?ok=1"}}),
+    "https://site.test/formulaire": FakePage(
+        "Formulaire",
+        targets={
+            'case à cocher "Perdu"': {},
+            'champ "Courriel"': {},
+            'bouton "Envoyer"': {"goes": "https://site.test/fin?ok=1"},
+        },
+    ),
     "https://site.test/fin?ok=1": FakePage("Terminé", targets={'texte "C\'est fait"': {"text": "C'est fait !"}}),
 }
 
@@ -218,8 +223,18 @@ def walk(loaded: LoadedFlow, site: dict[str, FakePage] = SITE, **performer: Any)
 
 def test_a_branch_is_walked_in_order_with_its_landings(loaded):
     pilot, session = walk(loaded, answers={"perdu": "oui", "methode": "courrier"})
-    assert pilot.seen == ["entrer", "→ formulaire", "perdu", "cocher", "methode", "saisir", "attendre", "envoyer",
-                          "→ fin", "voir"]
+    assert pilot.seen == [
+        "entrer",
+        "→ formulaire",
+        "perdu",
+        "cocher",
+        "methode",
+        "saisir",
+        "attendre",
+        "envoyer",
+        "→ fin",
+        "voir",
+    ]
     assert ("fill", 'champ "Courriel"', "camille@exemple.fr") in session.log
     assert session.url == "https://site.test/fin?ok=1"
 
@@ -251,8 +266,12 @@ def test_a_drift_ends_the_walk_with_where_it_happened(loaded):
 
 
 def test_a_skipped_drift_goes_on_to_the_next_step(loaded):
-    site = {**SITE, "https://site.test/formulaire": FakePage("Formulaire", targets={
-        'champ "Courriel"': {}, 'bouton "Envoyer"': {"goes": "https://site.test/fin?ok=1"}})}
+    site = {
+        **SITE,
+        "https://site.test/formulaire": FakePage(
+            "Formulaire", targets={'champ "Courriel"': {}, 'bouton "Envoyer"': {"goes": "https://site.test/fin?ok=1"}}
+        ),
+    }
     pilot, _ = walk(loaded, site, answers={"perdu": "oui"}, skip_drifts=True)
     assert [d.step.id for d in pilot.drifts] == ["cocher"]
     assert pilot.seen[-1] == "voir"
@@ -262,8 +281,9 @@ def test_outside_steps_are_simulated_or_left_to_the_person(loaded):
     pilot, session = walk(loaded, answers={"perdu": "non"})
     assert "envoyer" in pilot.seen and ("click", 'bouton "Envoyer"', "") in session.log
     # a person reads the e-mail themselves: the simulation is not replayed
-    person, session = walk(loaded, answers={"perdu": "non"}, simulates_outside=False,
-                           mail_link="https://site.test/fin?ok=1")
+    person, session = walk(
+        loaded, answers={"perdu": "non"}, simulates_outside=False, mail_link="https://site.test/fin?ok=1"
+    )
     assert "envoyer" not in person.seen and person.seen[-3:] == ["attendre", "→ fin", "voir"]
     assert not any(entry[0] == "click" and entry[1] == 'bouton "Envoyer"' for entry in session.log)
 
@@ -278,7 +298,10 @@ def test_expect_text_and_landing_drifts_name_what_was_found(loaded):
     with pytest.raises(Drift) as caught:
         walk(loaded, site)
     assert caught.value.problem == "text differs" and '"Non"' in caught.value.found
-    site = {**SITE, "https://site.test/": FakePage("Accueil", targets={'lien "Entrer"': {"goes": "https://site.test/"}})}
+    site = {
+        **SITE,
+        "https://site.test/": FakePage("Accueil", targets={'lien "Entrer"': {"goes": "https://site.test/"}}),
+    }
     with pytest.raises(Drift) as caught:
         walk(loaded, site)
     assert caught.value.problem == "landed on the wrong page" and caught.value.step.id == "entrer"

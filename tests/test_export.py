@@ -75,15 +75,23 @@ def test_markdown_renders_the_documents_parts(docs, tmp_path):
     text = (out / "dgfip-mot-de-passe-xt.md").read_text(encoding="utf-8")
     rendered = MarkdownIt("commonmark").enable("table").render(text)
     headings = [unescape(h) for h in re.findall(r"<h[23][^>]*>(.*?)</h[23]>", rendered)]
-    for heading in ("À qui s'adresse cette procédure ?", "Ce dont vous avez besoin", "Règles à respecter",
-                    "Pas à pas", "Méthode n°1 : j'ai enregistré mon n° de téléphone portable",
-                    "Méthode n°2 : je n'ai pas enregistré mon n° de téléphone portable",
-                    "Ensuite, quelle que soit la méthode", "Notes et astuces"):
+    for heading in (
+        "À qui s'adresse cette procédure ?",
+        "Ce dont vous avez besoin",
+        "Règles à respecter",
+        "Pas à pas",
+        "Méthode n°1 : j'ai enregistré mon n° de téléphone portable",
+        "Méthode n°2 : je n'ai pas enregistré mon n° de téléphone portable",
+        "Ensuite, quelle que soit la méthode",
+        "Notes et astuces",
+    ):
         assert heading in headings
     html = unescape(rendered)
     assert html.count("<table>") == 1 and "Haute-Savoie (74)" in html
-    assert ('href="mailto:ddfip74.pgp.spl-pes@dgfip.finances.gouv.fr'
-            '?subject=Mot%20de%20passe%20-xt%20oubli%C3%A9%20ou%20expir%C3%A9"') in html
+    assert (
+        'href="mailto:ddfip74.pgp.spl-pes@dgfip.finances.gouv.fr'
+        '?subject=Mot%20de%20passe%20-xt%20oubli%C3%A9%20ou%20expir%C3%A9"'
+    ) in html
     assert "Seulement si vous avez répondu « Non, je l'ai oublié ou perdu »" in html
     assert '<ol start="10">' in html  # numbering goes on after the alternatives
     assert "au moins 8 caractères" in html
@@ -133,8 +141,10 @@ def test_html_is_one_self_contained_page_that_renders_in_chromium(pilot, docs, t
     assert facts["images"] == len(number_steps(load_flow(DGFIP).flow)) and facts["broken"] == 0
     assert facts["external"] == 0
     assert facts["steps"] == 20
-    assert facts["methods"][:2] == ["Méthode n°1 : j'ai enregistré mon n° de téléphone portable",
-                                    "Méthode n°2 : je n'ai pas enregistré mon n° de téléphone portable"]
+    assert facts["methods"][:2] == [
+        "Méthode n°1 : j'ai enregistré mon n° de téléphone portable",
+        "Méthode n°2 : je n'ai pas enregistré mon n° de téléphone portable",
+    ]
     css = page.read_text(encoding="utf-8")
     assert "@media print" in css and "break-inside: avoid" in css
 
@@ -150,8 +160,7 @@ def test_html_can_link_the_screenshots_beside_it(pilot, docs, tmp_path):
 
 def test_cli_export_exit_codes(docs, tmp_path, capsys):
     out = tmp_path / "out"
-    assert cli(["export", str(DOUANE), "--format", "md", "--out", str(out),
-                "--images", str(docs / "screenshots")]) == 0
+    assert cli(["export", str(DOUANE), "--format", "md", "--out", str(out), "--images", str(docs / "screenshots")]) == 0
     assert "wrote" in capsys.readouterr().out
     markdown = (out / "douane-mot-de-passe-portailpro.md").read_text(encoding="utf-8")
     assert markdown.count("![") == 16
@@ -303,8 +312,7 @@ def test_a_hand_written_file_in_the_way_is_kept_until_force(tmp_path, capsys):
     assert readme.read_text(encoding="utf-8") == "# Notre documentation, écrite à la main\n"
     assert "kept" in capsys.readouterr().out
     guide_file = out / "douane-mot-de-passe-portailpro.md"
-    guide_file.write_text(guide_file.read_text(encoding="utf-8") + "\nUne note ajoutée à la main.\n",
-                          encoding="utf-8")
+    guide_file.write_text(guide_file.read_text(encoding="utf-8") + "\nUne note ajoutée à la main.\n", encoding="utf-8")
     assert cli(args) == 0  # the edited guide is kept too…
     assert guide_file.read_text(encoding="utf-8").endswith("Une note ajoutée à la main.\n")
     assert cli([*args, "--force"]) == 0  # …until the writer asks
@@ -327,8 +335,9 @@ def french_fixed_words() -> list[str]:
 
     french = catalogue("fr")
     pieces = set()
-    for _, message, _, _ in extract_from_file("python", ROOT / "guide" / "export.py",
-                                              keywords={"say": None, "N_": None}):
+    for _, message, _, _ in extract_from_file(
+        "python", ROOT / "guide" / "export.py", keywords={"say": None, "N_": None}
+    ):
         for literal, *_ in Formatter().parse(french[message]):
             piece = literal.strip(" :.,()/«»")
             if re.search(r"[^\W\d_]{3}", piece) and piece not in message:
@@ -345,10 +354,20 @@ def test_an_english_guide_says_its_own_words_in_english_and_the_flows_as_written
     guide = (out / f"douane-mot-de-passe-portailpro.{fmt}").read_text(encoding="utf-8")
     index = (out / ("README.md" if fmt == "md" else "index.html")).read_text(encoding="utf-8")
     shown = unescape(guide) + unescape(index)
-    for words in ("Who is this procedure for?", "What you need", "Rules to follow", "Step by step",
-                  "Starting point: ", "Note:", "To do outside the site.", "Example in a demonstration mailbox:",
-                  "Screenshot of step 7a: Ouvrez votre messagerie.", "Document generated by",
-                  "Step-by-step guides", "Source: "):
+    for words in (
+        "Who is this procedure for?",
+        "What you need",
+        "Rules to follow",
+        "Step by step",
+        "Starting point: ",
+        "Note:",
+        "To do outside the site.",
+        "Example in a demonstration mailbox:",
+        "Screenshot of step 7a: Ouvrez votre messagerie.",
+        "Document generated by",
+        "Step-by-step guides",
+        "Source: ",
+    ):
         assert words in shown, words
     french = french_fixed_words()
     assert {"À qui s'adresse cette procédure ?", "Pas à pas", "Étape", "Document généré par"} <= set(french)

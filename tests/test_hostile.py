@@ -56,14 +56,16 @@ steps:
     action: expect
 """
 
-HOME = ('<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Accueil</title></head><body>'
-        '<h1>Accueil</h1><p><a href="https://hostile.test/{page}">Suite</a></p></body></html>')
+HOME = (
+    '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Accueil</title></head><body>'
+    '<h1>Accueil</h1><p><a href="https://hostile.test/{page}">Suite</a></p></body></html>'
+)
 PAGES = {
     # a script that starts spinning once the page is up: every call to the page then waits forever
-    "boucle": '<h1>Suite</h1><p>Tout va bien</p><script>setTimeout(() => { for (;;) {} }, 50);</script>',
+    "boucle": "<h1>Suite</h1><p>Tout va bien</p><script>setTimeout(() => { for (;;) {} }, 50);</script>",
     # fifty windows at once
-    "fenetres": '<h1>Suite</h1><p>Tout va bien</p><script>for (let i = 0; i < 50; i++) '
-                'window.open("https://hostile.test/", "_blank");</script>',
+    "fenetres": "<h1>Suite</h1><p>Tout va bien</p><script>for (let i = 0; i < 50; i++) "
+    'window.open("https://hostile.test/", "_blank");</script>',
 }
 
 
@@ -76,8 +78,11 @@ def site(root: Path, page: str, body: str | None = None, size: int = 0) -> tuple
         with target.open("wb") as stream:  # a sparse file: big, and written in no time
             stream.truncate(size)
     else:
-        target.write_text('<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Suite</title>'
-                          f"</head><body>{body}</body></html>", encoding="utf-8")
+        target.write_text(
+            '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Suite</title>'
+            f"</head><body>{body}</body></html>",
+            encoding="utf-8",
+        )
     flow = root / "hostile.yaml"
     flow.write_text(FLOW.format(page=page), encoding="utf-8")
     return flow, fixtures
@@ -86,8 +91,19 @@ def site(root: Path, page: str, body: str | None = None, size: int = 0) -> tuple
 def test_a_page_that_never_answers_is_reported_and_the_run_goes_on(tmp_path):
     flow, fixtures = site(tmp_path, "boucle", PAGES["boucle"])
     junit = tmp_path / "junit.xml"
-    done = guide("check", str(flow), "--fixtures", str(fixtures), "--timeout", "1", "--junit", str(junit),
-                 "--out", str(tmp_path / "out"), timeout=branch_bound(4, 1) * 3 + 60)
+    done = guide(
+        "check",
+        str(flow),
+        "--fixtures",
+        str(fixtures),
+        "--timeout",
+        "1",
+        "--junit",
+        str(junit),
+        "--out",
+        str(tmp_path / "out"),
+        timeout=branch_bound(4, 1) * 3 + 60,
+    )
     assert done.returncode == 1, done.stdout + done.stderr  # drift, not a crash of the tool
     assert "page not responding" in done.stdout and "la page ne répond plus" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
@@ -98,16 +114,22 @@ def test_a_page_that_never_answers_is_reported_and_the_run_goes_on(tmp_path):
 
 def test_a_flood_of_windows_ends_in_a_verdict(tmp_path, browser):
     flow, fixtures = site(tmp_path, "fenetres", PAGES["fenetres"])
-    results = check_flow(browser, load_flow(flow), CheckOptions(fixtures=fixtures, out=tmp_path / "out",
-                                                                 timeout_ms=1000, artifacts=False, retries=0))
+    results = check_flow(
+        browser,
+        load_flow(flow),
+        CheckOptions(fixtures=fixtures, out=tmp_path / "out", timeout_ms=1000, artifacts=False, retries=0),
+    )
     assert [r.branch for r in results] == ["hostile", "sage"]
     assert results[1].passed
 
 
 def test_a_file_too_big_to_be_a_page_is_refused(tmp_path, browser):
     flow, fixtures = site(tmp_path, "enorme", size=50_000_000)
-    results = check_flow(browser, load_flow(flow), CheckOptions(fixtures=fixtures, out=tmp_path / "out",
-                                                                 timeout_ms=1000, artifacts=False, retries=0))
+    results = check_flow(
+        browser,
+        load_flow(flow),
+        CheckOptions(fixtures=fixtures, out=tmp_path / "out", timeout_ms=1000, artifacts=False, retries=0),
+    )
     assert results[0].drift is not None and results[0].drift.step_id == "aller"
     assert any("more than 20 MB" in line for line in results[0].blocked)
     assert results[1].passed
@@ -132,8 +154,11 @@ def test_a_renderer_that_crashes_is_a_drift_of_its_branch(tmp_path):
             browser = launch(playwright, resolve_browser(None, playwright))
             marker.append(marker_of(browser))
             crasher.start()
-            outcome["results"] = check_flow(browser, load_flow(flow), CheckOptions(
-                fixtures=fixtures, out=tmp_path / "out", timeout_ms=5000, artifacts=False, retries=0))
+            outcome["results"] = check_flow(
+                browser,
+                load_flow(flow),
+                CheckOptions(fixtures=fixtures, out=tmp_path / "out", timeout_ms=5000, artifacts=False, retries=0),
+            )
             browser.close()
 
     worker = threading.Thread(target=body)

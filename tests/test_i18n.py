@@ -75,8 +75,7 @@ def missing(said: list[Said]) -> list[str]:
             if item.message not in known:
                 problems.append(f"{item.where}: {item.message!r} is missing from {_shown(_po(lang))}")
             elif lang == "fr" and item.message not in translated:
-                problems.append(f"{item.where}: {item.message!r} has no French translation in "
-                                f"{_shown(_po(lang))}")
+                problems.append(f"{item.where}: {item.message!r} has no French translation in {_shown(_po(lang))}")
     return problems
 
 
@@ -148,8 +147,9 @@ def test_translations_keep_every_placeholder(lang: str) -> None:
     assert wrong == []
 
 
-def test_the_check_reports_a_message_a_catalogue_lacks(said: list[Said], tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_check_reports_a_message_a_catalogue_lacks(
+    said: list[Said], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The check above really fails: a French catalogue without one message, or with one left
     untranslated, is caught, and each place that says it is named."""
     gone, untranslated = "Step {number} of {total}", "Quit"
@@ -169,7 +169,8 @@ def test_the_check_reports_a_message_a_catalogue_lacks(said: list[Said], tmp_pat
         problems = missing(said)
         places = {s.where: s.message for s in said if s.message in (gone, untranslated)}
         assert sorted(problems) == sorted(
-            f"{where}: {message!r} is missing from {po}" if message == gone
+            f"{where}: {message!r} is missing from {po}"
+            if message == gone
             else f"{where}: {message!r} has no French translation in {po}"
             for where, message in places.items()
         )

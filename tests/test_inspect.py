@@ -45,8 +45,10 @@ def same(locator: Locator, element: Any) -> bool:
 
 def flow_around(lines: list[str], folder: Path) -> LoadedFlow:
     """A flow whose steps are the proposed lines: it must pass the loader as written."""
-    text = ("version: 1\nid: inspecte\ntitle: Essai\nsource: {title: Essai}\naudience: Tous\nstart: page\n"
-            "pages:\n  page: {url: 'https://exemple.test/', title: Essai}\nsteps:\n")
+    text = (
+        "version: 1\nid: inspecte\ntitle: Essai\nsource: {title: Essai}\naudience: Tous\nstart: page\n"
+        "pages:\n  page: {url: 'https://exemple.test/', title: Essai}\nsteps:\n"
+    )
     for number, line in enumerate(lines):
         text += f"  - id: etape-{number}\n    instruction: Voir.\n    {line}\n    action: expect\n"
     file = folder / "inspecte.yaml"
@@ -93,8 +95,9 @@ def test_every_target_of_the_flows_is_listed_and_found_by_its_line(context, tmp_
             assert flow_around([entry.yaml], tmp_path).flow.steps[0].target == proposed
             assert same(locate.find(page, proposed, 3000), entry.element), entry.yaml
             if entry.status == "hidden":  # listed while hidden; its line finds it once shown
-                assert matching.normalise(locate.words_of(proposed), True) == \
-                    matching.normalise(locate.words_of(step.target), True)
+                assert matching.normalise(locate.words_of(proposed), True) == matching.normalise(
+                    locate.words_of(step.target), True
+                )
             checked += 1
             if step.action in FILLS:
                 action(step.action).perform(wanted, values.substitute(step.value or ""), 3000)
@@ -159,7 +162,8 @@ def test_two_identical_links_in_two_blocks_propose_within(two_blocks, tmp_path):
     scoped = [e for e in result.entries if locate.words_of(e.target) == "Se connecter"]
     assert [e.yaml for e in scoped] == [
         'target: {role: link, name: Se connecter, within: block "Particuliers"}',
-        'target: {role: link, name: Se connecter, within: block "Professionnels"}']
+        'target: {role: link, name: Se connecter, within: block "Professionnels"}',
+    ]
     assert all(e.status == "unique in its block" and e.count == 2 for e in scoped)
     loaded = flow_around([e.yaml for e in scoped], tmp_path)
     hrefs = [locate.find(page, step.target, 3000, False).get_attribute("href") for step in loaded.flow.steps]
@@ -173,8 +177,14 @@ def test_two_identical_links_in_two_blocks_propose_within(two_blocks, tmp_path):
 
 
 def test_lines_are_valid_yaml_for_awkward_names(tmp_path):
-    names = ['Accessibilité : partiellement conforme', 'Le « mot » juste', 'Dire "oui"', 'Dire "oui" « non »',
-             "# pas un commentaire", "L’apostrophe, la virgule {et} [crochets]"]
+    names = [
+        "Accessibilité : partiellement conforme",
+        "Le « mot » juste",
+        'Dire "oui"',
+        'Dire "oui" « non »',
+        "# pas un commentaire",
+        "L’apostrophe, la virgule {et} [crochets]",
+    ]
     lines = [inspect.proposal("link", name)[1] for name in names]
     lines += [inspect.proposal("label", name, within="Bloc : titre")[1] for name in names]
     loaded = flow_around(lines, tmp_path)
@@ -208,13 +218,17 @@ def test_cli_prints_paste_ready_lines(capsys):
             inspect.parse_line(line)
 
 
-@pytest.mark.parametrize(("argv", "message"), [
-    (["accueil-perdu", "--flow", str(DOUANE)], r"douane-mot-de-passe-portailpro.yaml:\d+: no page 'accueil-perdu'"),
-    (["accueil"], "not a URL .* --flow FLOW"),
-    (["ftp://www.douane.gouv.fr/"], "not a web address"),
-    (["https://www.douane.gouv.fr/nulle-part", "--fixtures", str(FIXTURES)], "no file in .* answers"),
-    (["mot-de-passe-oublie", "--flow", "flows/absent.yaml"], "flows/absent.yaml:1:1: cannot read the flow"),
-], ids=["unknown-page-id", "page-id-without-flow", "not-http", "not-in-fixtures", "missing-flow"])
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["accueil-perdu", "--flow", str(DOUANE)], r"douane-mot-de-passe-portailpro.yaml:\d+: no page 'accueil-perdu'"),
+        (["accueil"], "not a URL .* --flow FLOW"),
+        (["ftp://www.douane.gouv.fr/"], "not a web address"),
+        (["https://www.douane.gouv.fr/nulle-part", "--fixtures", str(FIXTURES)], "no file in .* answers"),
+        (["mot-de-passe-oublie", "--flow", "flows/absent.yaml"], "flows/absent.yaml:1:1: cannot read the flow"),
+    ],
+    ids=["unknown-page-id", "page-id-without-flow", "not-http", "not-in-fixtures", "missing-flow"],
+)
 def test_cli_bad_input_exits_2_with_a_message(capsys, argv, message):
     assert cli(argv) == 2
     err = capsys.readouterr().err

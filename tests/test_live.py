@@ -8,8 +8,6 @@ at the wrong element, the procedure would not reach its end.
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -104,12 +102,12 @@ class SimulatedPerson:
 
 def walk(flow: Path, answers: dict[str, str], name: str, fixtures: Path = FIXTURES, wait_s: float = 10):
     loaded = load_flow(flow)
-    person = SimulatedPerson(loaded, answers, SHOTS / name,
-                             mailbox="https://messagerie.exemple.fr/" if "douane" in flow.name else None)
+    person = SimulatedPerson(
+        loaded, answers, SHOTS / name, mailbox="https://messagerie.exemple.fr/" if "douane" in flow.name else None
+    )
     # a thread of its own: pytest-playwright's Playwright may already run in this one
     with ThreadPoolExecutor(max_workers=1) as pool:
-        outcome = pool.submit(run_live, loaded, fixtures=fixtures, headless=True, wait_s=wait_s,
-                              idle=person).result()
+        outcome = pool.submit(run_live, loaded, fixtures=fixtures, headless=True, wait_s=wait_s, idle=person).result()
     return outcome, person
 
 
@@ -123,13 +121,22 @@ def test_person_completes_the_douane_procedure(tree):
     assert person.seen == first + instructions  # every step shown once, in order, tab changes included
 
 
-@pytest.mark.parametrize("expired, method, name", [
-    ("Non, je l'ai oublié ou perdu", "Méthode n°1 : j'ai enregistré mon n° de téléphone portable", "dgfip-methode-1"),
-    ("Oui, il a expiré", "Méthode n°2 : je n'ai pas enregistré mon n° de téléphone portable", "dgfip-methode-2"),
-])
+@pytest.mark.parametrize(
+    "expired, method, name",
+    [
+        (
+            "Non, je l'ai oublié ou perdu",
+            "Méthode n°1 : j'ai enregistré mon n° de téléphone portable",
+            "dgfip-methode-1",
+        ),
+        ("Oui, il a expiré", "Méthode n°2 : je n'ai pas enregistré mon n° de téléphone portable", "dgfip-methode-2"),
+    ],
+)
 def test_person_completes_each_dgfip_method(expired, method, name):
-    answers = {"Votre mot de passe -xt a-t-il expiré ?": expired,
-               "Avez-vous enregistré votre n° de téléphone portable ?": method}
+    answers = {
+        "Votre mot de passe -xt a-t-il expiré ?": expired,
+        "Avez-vous enregistré votre n° de téléphone portable ?": method,
+    }
     outcome, person = walk(DGFIP, answers, name)
     assert outcome.finished and not outcome.drifts
     assert person.seen[-1].startswith("En cas de difficultés")
@@ -153,8 +160,9 @@ def test_autoplay_cli_walks_both_flows_and_exits_1_on_drift(tmp_path):
         assert done.returncode == 0, done.stderr
         assert "Procédure terminée." in done.stdout
     fixtures = build_variant("renamed-button", tmp_path / "fixtures")
-    done = guide("live", str(DOUANE), "--fixtures", str(fixtures), "--autoplay", "--pace", "0",
-                 "--headless", "--wait", "1")
+    done = guide(
+        "live", str(DOUANE), "--fixtures", str(fixtures), "--autoplay", "--pace", "0", "--headless", "--wait", "1"
+    )
     assert done.returncode == 1
     assert f"{DOUANE}:" in done.stderr and "reinitialiser" in done.stderr
     assert "Traceback" not in done.stderr
@@ -168,6 +176,7 @@ def test_bad_var_is_a_usage_error():
 
 @pytest.mark.skipif(not shutil.which("xvfb-run"), reason="needs xvfb-run (guide doctor --install adds it as root)")
 def test_headed_under_a_virtual_display():
-    done = guide("live", str(DOUANE), "--fixtures", str(FIXTURES), "--autoplay", "--pace", "0",
-                 runner=["xvfb-run", "-a"])
+    done = guide(
+        "live", str(DOUANE), "--fixtures", str(FIXTURES), "--autoplay", "--pace", "0", runner=["xvfb-run", "-a"]
+    )
     assert done.returncode == 0, done.stderr

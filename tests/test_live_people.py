@@ -208,8 +208,12 @@ class OnAPhone(SimulatedPerson):
         self.previous = (state["cutout"], state["popover"]) if state else None
         if stable and state["visible"] and state["cutout"] and state["popover"] and state["status"] != "waiting":
             cut, card = state["cutout"], state["popover"]  # where the page came to rest (not mid-scroll)
-            covered = not (card["x"] >= cut["x"] + cut["width"] or card["x"] + card["width"] <= cut["x"] or
-                           card["y"] >= cut["y"] + cut["height"] or card["y"] + card["height"] <= cut["y"])
+            covered = not (
+                card["x"] >= cut["x"] + cut["width"]
+                or card["x"] + card["width"] <= cut["x"]
+                or card["y"] >= cut["y"] + cut["height"]
+                or card["y"] + card["height"] <= cut["y"]
+            )
             if covered and state["instruction"] not in self.overlaps:
                 self.overlaps.append(state["instruction"])
         super().__call__(person)
@@ -218,13 +222,18 @@ class OnAPhone(SimulatedPerson):
 def test_a_phone_gets_the_page_at_its_size_and_the_card_beside_the_target():
     """The DGFiP procedure on a phone. (The douane one starts in the desktop header: on a phone
     DSFR puts those links in the menu, and the guide rightly says the link is not shown.)"""
-    answers = {"Votre mot de passe -xt a-t-il expiré ?": "Non, je l'ai oublié ou perdu",
-               "Avez-vous enregistré votre n° de téléphone portable ?":
-                   "Méthode n°1 : j'ai enregistré mon n° de téléphone portable"}
+    answers = {
+        "Votre mot de passe -xt a-t-il expiré ?": "Non, je l'ai oublié ou perdu",
+        "Avez-vous enregistré votre n° de téléphone portable ?": "Méthode n°1 : j'ai enregistré mon n° de téléphone portable",
+    }
     person = OnAPhone(load_flow(DGFIP), answers, SHOTS / "telephone")
     with ThreadPoolExecutor(max_workers=1) as pool:
-        outcome = pool.submit(run_live, load_flow(DGFIP), LiveOptions(fixtures=FIXTURES, headless=True, wait_s=10,
-                                                                      device="iPhone 13"), person).result()
+        outcome = pool.submit(
+            run_live,
+            load_flow(DGFIP),
+            LiveOptions(fixtures=FIXTURES, headless=True, wait_s=10, device="iPhone 13"),
+            person,
+        ).result()
     assert outcome.finished and not outcome.drifts, person.seen
     assert person.overlaps == []
     from PIL import Image
@@ -235,9 +244,22 @@ def test_a_phone_gets_the_page_at_its_size_and_the_card_beside_the_target():
 
 def test_no_question_in_the_terminal_and_a_clean_stop(tmp_path):
     """Without --autoplay nothing is asked in the terminal; SIGTERM ends it cleanly."""
-    process = subprocess.Popen([sys.executable, "-m", "guide", "live", str(DOUANE), "--headless",
-                                "--start", "https://hote-injoignable.invalid/"],
-                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "guide",
+            "live",
+            str(DOUANE),
+            "--headless",
+            "--start",
+            "https://hote-injoignable.invalid/",
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         process.wait(timeout=5)  # the guide waits for the person: still running after 5 s is right
     except subprocess.TimeoutExpired:
@@ -251,7 +273,12 @@ def test_no_question_in_the_terminal_and_a_clean_stop(tmp_path):
 
 
 def test_autoplay_on_the_real_site_says_how_to_give_values_when_there_is_no_terminal():
-    done = subprocess.run([sys.executable, "-m", "guide", "live", str(DOUANE), "--autoplay", "--headless"],
-                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "guide", "live", str(DOUANE), "--autoplay", "--headless"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2, done.stdout + done.stderr
     assert "--var courriel=" in done.stderr and "Traceback" not in done.stderr

@@ -13,11 +13,15 @@ from guide import matching
 
 # (words in the guide, what the page shows, is it a form field's name, does a person read them as the same)
 CASES = [
-    ("Date d'expiration de votre mot de passe : 15/03/2027",
-     "Date d’expiration de votre mot de passe\u00a0: 15/03/2027", False, True),
+    (
+        "Date d'expiration de votre mot de passe : 15/03/2027",
+        "Date d’expiration de votre mot de passe\u00a0: 15/03/2027",
+        False,
+        True,
+    ),
     ("Mot de passe oublié ?", "Mot de passe oublié\u202f?", False, True),
     ("Mot de passe oublié ?", "Mot de passe oublié?", False, True),
-    ("le caractère « underscore » _", "le caractère \"underscore\" _", False, True),
+    ("le caractère « underscore » _", 'le caractère "underscore" _', False, True),
     ("Mot de passe -xt oublié", "Mot de passe ‑xt oublié", False, True),
     ("Patientez...", "Patientez…", False, True),
     ("Se connecter", "Se\u200b connecter", False, True),

@@ -115,8 +115,6 @@ def write_probe(root: Path, port: int) -> tuple[Path, Path]:
     return flow, fixtures
 
 
-
-
 def test_a_page_cannot_reach_anything_and_every_attempt_is_reported(tmp_path, listener):
     flow, fixtures = write_probe(tmp_path, listener.port)
     loaded = load_flows([flow])
@@ -126,14 +124,22 @@ def test_a_page_cannot_reach_anything_and_every_attempt_is_reported(tmp_path, li
     assert listener.received == [], f"the loopback server was reached: {listener.received}"
     blocked = "\n".join(result.blocked)
     to = f"127.0.0.1:{listener.port}"
-    for attempt in ("dns-prefetch https://fuite-dns.example", f"preconnect http://{to}/preconnect",
-                    f"speculation rules http://{to}/prefetch", f"speculation rules http://{to}/prerender",
-                    f"WebSocket ws://{to}/ws", f"WebRTC peer stun:{to}", "SharedWorker blob:",
-                    f"GET http://{to}/image", f"POST http://{to}/beacon", f"GET http://{to}/fetch",
-                    "GET https://../secret.txt (refused: host name '..' is not valid)"):
+    for attempt in (
+        "dns-prefetch https://fuite-dns.example",
+        f"preconnect http://{to}/preconnect",
+        f"speculation rules http://{to}/prefetch",
+        f"speculation rules http://{to}/prerender",
+        f"WebSocket ws://{to}/ws",
+        f"WebRTC peer stun:{to}",
+        "SharedWorker blob:",
+        f"GET http://{to}/image",
+        f"POST http://{to}/beacon",
+        f"GET http://{to}/fetch",
+        "GET https://../secret.txt (refused: host name '..' is not valid)",
+    ):
         assert attempt in blocked, f"{attempt!r} not reported:\n{blocked}"
     # the console groups them by host, with the first of each
-    assert any(line.startswith(f"blocked 7 requests to 127.0.0.1") for line in result.warnings), result.warnings
+    assert any(line.startswith("blocked 7 requests to 127.0.0.1") for line in result.warnings), result.warnings
 
 
 def test_the_command_line_says_what_was_refused_and_serves_nothing_above_the_fixtures(tmp_path, listener):
@@ -156,9 +162,15 @@ def test_routing_never_serves_outside_the_host_folder(tmp_path):
     router = FixtureRouter(fixtures)
     assert router.file_for("https://site.test/") == (fixtures / "site.test" / "index.html").resolve()
     assert router.file_for("https://site.test/interne") is not None  # a link inside the folder is fine
-    for url in ("https://../secret.txt", "https://site.test/lien", "https://ailleurs.test/secret.txt",
-                "https://site.test/%2e%2e/%2e%2e/secret.txt", "https://site.test/a%00b",
-                "https://site.test/" + "x" * 300, "https://site.test/..%2f..%2fsecret.txt"):
+    for url in (
+        "https://../secret.txt",
+        "https://site.test/lien",
+        "https://ailleurs.test/secret.txt",
+        "https://site.test/%2e%2e/%2e%2e/secret.txt",
+        "https://site.test/a%00b",
+        "https://site.test/" + "x" * 300,
+        "https://site.test/..%2f..%2fsecret.txt",
+    ):
         assert router.file_for(url) is None, url
 
 
@@ -167,8 +179,17 @@ def test_the_bundled_check_passes_the_same_with_no_network_at_all(tmp_path):
     """`unshare -n`: a network namespace with no interface up, not even loopback."""
     if subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode != 0:
         pytest.skip("this machine does not allow new network namespaces")
-    args = [sys.executable, "-m", "guide", "check", str(FLOWS), "--fixtures", str(FIXTURES),
-            "--out", str(tmp_path / "out")]
+    args = [
+        sys.executable,
+        "-m",
+        "guide",
+        "check",
+        str(FLOWS),
+        "--fixtures",
+        str(FIXTURES),
+        "--out",
+        str(tmp_path / "out"),
+    ]
     offline = subprocess.run(["unshare", "-n", *args], capture_output=True, text=True, timeout=600)
     assert offline.returncode == 0, offline.stdout + offline.stderr
     assert "All " in offline.stdout and "branches match the pages" in offline.stdout

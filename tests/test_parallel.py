@@ -13,10 +13,20 @@ import pytest
 from guide import parallel
 from guide.check import CheckOptions, check_one
 from guide.cli import main
-from guide.tree import Branch
 from guide.loader import load_flows
-from guide.parallel import (BrowserLost, BrowserSource, Job, WorkerCrash, _collect, parse_shard, parse_workers,
-                            plan, run_checks, shard)
+from guide.parallel import (
+    BrowserLost,
+    BrowserSource,
+    Job,
+    WorkerCrash,
+    _collect,
+    parse_shard,
+    parse_workers,
+    plan,
+    run_checks,
+    shard,
+)
+from guide.tree import Branch
 
 from .conftest import FLOWS
 from .drift.dsfr_variants import build_variant
@@ -70,11 +80,14 @@ def test_worker_counts():
             parse_workers(bad)
 
 
-@pytest.mark.parametrize("argv, words", [
-    (["check", "-j", "0"], "is not a number of workers"),
-    (["check", "--shard", "4/3"], "is not a shard"),
-    (["check", "--connect", "localhost:3000"], "is not a browser server address"),
-])
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        (["check", "-j", "0"], "is not a number of workers"),
+        (["check", "--shard", "4/3"], "is not a shard"),
+        (["check", "--connect", "localhost:3000"], "is not a browser server address"),
+    ],
+)
 def test_cli_rejects_bad_options_with_exit_2(capsys, argv, words):
     with pytest.raises(SystemExit) as caught:
         main(argv)
@@ -99,6 +112,7 @@ def test_a_dead_worker_fails_the_run_instead_of_hanging():
 
 def test_a_browser_that_goes_away_is_a_clear_error_not_a_drift(monkeypatch, tmp_path):
     """A crashed browser, or a remote server that stops, ends the run with one sentence."""
+
     def crash(browser, loaded, branch, options):
         browser.close()  # the browser goes away in the middle of the branch
         return check_one(browser, loaded, branch, options)
@@ -110,8 +124,9 @@ def test_a_browser_that_goes_away_is_a_clear_error_not_a_drift(monkeypatch, tmp_
 
 
 def test_a_browser_missing_in_the_workers_is_a_clear_exit_2(tmp_path, capsys):
-    code = main(["check", str(FLOWS), "-j", "2", "--browser-path", str(tmp_path / "no-chrome"),
-                 "--out", str(tmp_path / "out")])
+    code = main(
+        ["check", str(FLOWS), "-j", "2", "--browser-path", str(tmp_path / "no-chrome"), "--out", str(tmp_path / "out")]
+    )
     assert code == 2
     error = capsys.readouterr().err
     assert "does not exist" in error and "Traceback" not in error
@@ -124,8 +139,15 @@ def normalised_junit(path: Path, out: Path) -> list[tuple]:
         failure = case.find("failure")
         text = failure.text if failure is not None else ""
         text = re.sub(r"\(python -m playwright show-trace .*\)", "", text.replace(str(out), "OUT"))
-        cases.append((case.get("classname"), case.get("name"), failure is not None,
-                      failure.get("message") if failure is not None else "", text))
+        cases.append(
+            (
+                case.get("classname"),
+                case.get("name"),
+                failure is not None,
+                failure.get("message") if failure is not None else "",
+                text,
+            )
+        )
     return cases
 
 
@@ -135,8 +157,24 @@ def test_two_workers_give_the_same_report_as_one(tmp_path, capsys):
     reports = {}
     for jobs in ("1", "2"):
         out = tmp_path / f"out-{jobs}"
-        code = main(["check", str(FLOWS), "--fixtures", str(fixtures), "--timeout", "1", "-j", jobs,
-                     "--retries", "1", "--out", str(out), "--junit", str(tmp_path / f"junit-{jobs}.xml")])
+        code = main(
+            [
+                "check",
+                str(FLOWS),
+                "--fixtures",
+                str(fixtures),
+                "--timeout",
+                "1",
+                "-j",
+                jobs,
+                "--retries",
+                "1",
+                "--out",
+                str(out),
+                "--junit",
+                str(tmp_path / f"junit-{jobs}.xml"),
+            ]
+        )
         assert code == 1
         reports[jobs] = normalised_junit(tmp_path / f"junit-{jobs}.xml", out)
         assert (out / "dgfip-mot-de-passe-xt" / "oublie-methode-1" / "attempt-2" / "trace.zip").is_file()
@@ -145,8 +183,12 @@ def test_two_workers_give_the_same_report_as_one(tmp_path, capsys):
         reports[f"table-{jobs}"] = [(flow, branch, steps, verdict) for flow, branch, steps, verdict in rows]
     assert reports["1"] == reports["2"]
     assert reports["table-1"] == reports["table-2"]
-    assert [case[1] for case in reports["1"]] == ["oublie › methode-1", "oublie › methode-2",
-                                                  "expire › methode-2", "main"]
+    assert [case[1] for case in reports["1"]] == [
+        "oublie › methode-1",
+        "oublie › methode-2",
+        "expire › methode-2",
+        "main",
+    ]
     assert [case[2] for case in reports["1"]] == [True, False, False, False]
     assert "hidden target" in reports["1"][0][3]
 
@@ -155,12 +197,17 @@ def test_shards_of_a_real_run_cover_every_branch_once(tmp_path, capsys):
     names = []
     for index in (1, 2):
         junit = tmp_path / f"junit-{index}.xml"
-        code = main(["check", str(FLOWS), "--shard", f"{index}/2", "--junit", str(junit),
-                     "--out", str(tmp_path / "out")])
+        code = main(
+            ["check", str(FLOWS), "--shard", f"{index}/2", "--junit", str(junit), "--out", str(tmp_path / "out")]
+        )
         assert code == 0
         assert f"shard {index}/2: 2 of 4 branches" in capsys.readouterr().out
         names += [(c.get("classname"), c.get("name")) for c in ET.parse(junit).getroot().iter("testcase")]
-    assert sorted(names) == sorted([("dgfip-mot-de-passe-xt", "oublie › methode-1"),
-                                    ("dgfip-mot-de-passe-xt", "oublie › methode-2"),
-                                    ("dgfip-mot-de-passe-xt", "expire › methode-2"),
-                                    ("douane-mot-de-passe-portailpro", "main")])
+    assert sorted(names) == sorted(
+        [
+            ("dgfip-mot-de-passe-xt", "oublie › methode-1"),
+            ("dgfip-mot-de-passe-xt", "oublie › methode-2"),
+            ("dgfip-mot-de-passe-xt", "expire › methode-2"),
+            ("douane-mot-de-passe-portailpro", "main"),
+        ]
+    )

@@ -95,9 +95,24 @@ def test_drift_fails_with_the_drift_report_under_xdist_with_traces(project, tmp_
     fixtures = build_variant("renamed-button", tmp_path / "fixtures")
     output = tmp_path / "results"
     result = project.runpytest_subprocess(
-        "flows", "-n", "2", "--guide-fixtures", str(fixtures), "--guide-timeout", "3",
-        "--tracing", "retain-on-failure", "--screenshot", "only-on-failure", "--output", str(output),
-        "--junitxml", str(tmp_path / "junit.xml"), "-p", "no:warnings")
+        "flows",
+        "-n",
+        "2",
+        "--guide-fixtures",
+        str(fixtures),
+        "--guide-timeout",
+        "3",
+        "--tracing",
+        "retain-on-failure",
+        "--screenshot",
+        "only-on-failure",
+        "--output",
+        str(output),
+        "--junitxml",
+        str(tmp_path / "junit.xml"),
+        "-p",
+        "no:warnings",
+    )
     result.assert_outcomes(passed=3, failed=1)
     text = result.stdout.str()
     line = line_of(project.path / "flows" / f"{DOUANE}.yaml", "reinitialiser")

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 
 import psutil
 import pytest
+
 from guide.browser import resolve_browser
 from guide.cli import main
 from guide.parallel import BrowserSource
@@ -52,7 +53,11 @@ def server() -> Iterator[tuple[str, subprocess.Popen]]:
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "playwright", "run-server", "--host", "127.0.0.1", "--port", str(port), "--unsafe"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     try:
         wait_for_port(port, process)
         yield f"ws://127.0.0.1:{port}/", process
@@ -95,8 +100,7 @@ def test_the_browser_runs_in_the_server_not_here(server, chromium, playwright):
     endpoint, process = server
     browser = BrowserSource(executable=chromium, connect=endpoint).open(playwright)
     try:
-        launched = [p for p in psutil.Process(process.pid).children(recursive=True)
-                    if "chrom" in p.name().lower()]
+        launched = [p for p in psutil.Process(process.pid).children(recursive=True) if "chrom" in p.name().lower()]
         assert launched, "no browser process under the server"
         page = browser.new_page()
         page.set_content("<h1>distant</h1>")
@@ -108,8 +112,22 @@ def test_the_browser_runs_in_the_server_not_here(server, chromium, playwright):
 def test_guide_check_through_the_server(server, chromium, tmp_path, capsys):
     endpoint, _ = server
     junit = tmp_path / "junit.xml"
-    code = main(["check", str(FLOWS), "--connect", endpoint, "--browser-path", chromium, "-j", "2",
-                 "--junit", str(junit), "--out", str(tmp_path / "out")])
+    code = main(
+        [
+            "check",
+            str(FLOWS),
+            "--connect",
+            endpoint,
+            "--browser-path",
+            chromium,
+            "-j",
+            "2",
+            "--junit",
+            str(junit),
+            "--out",
+            str(tmp_path / "out"),
+        ]
+    )
     assert code == 0, capsys.readouterr()
     cases = list(ET.parse(junit).getroot().iter("testcase"))
     assert len(cases) == 4 and not any(case.find("failure") is not None for case in cases)
@@ -118,8 +136,20 @@ def test_guide_check_through_the_server(server, chromium, tmp_path, capsys):
 def test_pytest_flows_through_the_server(server, chromium, pytester):
     endpoint, _ = server
     result = pytester.runpytest_subprocess(
-        str(FLOWS), "--rootdir", str(ROOT), "-p", "no:cacheprovider", "-p", "no:warnings",
-        "--guide-connect", endpoint, "--guide-browser-path", chromium, "-o", "addopts=")
+        str(FLOWS),
+        "--rootdir",
+        str(ROOT),
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:warnings",
+        "--guide-connect",
+        endpoint,
+        "--guide-browser-path",
+        chromium,
+        "-o",
+        "addopts=",
+    )
     result.assert_outcomes(passed=4)
 
 
@@ -131,7 +161,9 @@ def test_server_problems_are_one_clear_sentence(server, tmp_path, capsys):
     assert "no browser server answers at" in error and "Traceback" not in error
 
     missing = "/nonexistent/chromium"  # a path on the server that does not exist
-    assert main(["check", str(FLOWS), "--connect", endpoint, "--browser-path", missing, "-j", "2",
-                 "--out", str(tmp_path)]) == 2
+    assert (
+        main(["check", str(FLOWS), "--connect", endpoint, "--browser-path", missing, "-j", "2", "--out", str(tmp_path)])
+        == 2
+    )
     error = capsys.readouterr().err
     assert "has no browser to launch" in error and "Traceback" not in error

@@ -235,8 +235,12 @@ def test_every_language_has_every_word():
 
     from guide.i18n import catalogue
 
-    said = [message for _, message, _, _ in extract_from_file("python", ROOT / "guide" / "reports" / "html.py",
-                                                              keywords={"say": None, "N_": None})]
+    said = [
+        message
+        for _, message, _, _ in extract_from_file(
+            "python", ROOT / "guide" / "reports" / "html.py", keywords={"say": None, "N_": None}
+        )
+    ]
     assert len(said) > 40
     assert [m for m in said if m not in catalogue("fr") or m not in catalogue("en")] == []
 

@@ -61,8 +61,24 @@ def heals_after_first_attempt(tmp_path, monkeypatch):
 def test_a_branch_that_drifts_then_passes_is_flaky_not_failed(tmp_path, heals_after_first_attempt, capsys):
     tree, calls, reset = heals_after_first_attempt
     junit, report, out = tmp_path / "junit.xml", tmp_path / "report", tmp_path / "out"
-    code = main(["check", str(DOUANE), "--fixtures", str(tree), "--timeout", "1", "--out", str(out),
-                 "--junit", str(junit), "--report", str(report), "--retries", "1"])
+    code = main(
+        [
+            "check",
+            str(DOUANE),
+            "--fixtures",
+            str(tree),
+            "--timeout",
+            "1",
+            "--out",
+            str(out),
+            "--junit",
+            str(junit),
+            "--report",
+            str(report),
+            "--retries",
+            "1",
+        ]
+    )
     printed = capsys.readouterr().out
     assert calls == [True, False], "one drift, then the traced replay passes"
     assert code == 0, printed
@@ -79,16 +95,43 @@ def test_a_branch_that_drifts_then_passes_is_flaky_not_failed(tmp_path, heals_af
     assert result.status == "flaky" and result.passed and len(result.failures) == 1
 
     reset()
-    code = main(["check", str(DOUANE), "--fixtures", str(tree), "--timeout", "1", "--out", str(out),
-                 "--retries", "1", "--fail-on-flaky"])
+    code = main(
+        [
+            "check",
+            str(DOUANE),
+            "--fixtures",
+            str(tree),
+            "--timeout",
+            "1",
+            "--out",
+            str(out),
+            "--retries",
+            "1",
+            "--fail-on-flaky",
+        ]
+    )
     assert calls == [True, False] and code == 1, capsys.readouterr().out
 
 
 def test_every_attempt_drifts_then_the_branch_drifts_with_a_trace(tmp_path, capsys):
     tree = build_variant("renamed-button", tmp_path / "fixtures")
     out, junit = tmp_path / "out", tmp_path / "junit.xml"
-    code = main(["check", str(DOUANE), "--fixtures", str(tree), "--timeout", "1", "--out", str(out),
-                 "--junit", str(junit), "--retries", "2"])
+    code = main(
+        [
+            "check",
+            str(DOUANE),
+            "--fixtures",
+            str(tree),
+            "--timeout",
+            "1",
+            "--out",
+            str(out),
+            "--junit",
+            str(junit),
+            "--retries",
+            "2",
+        ]
+    )
     capsys.readouterr()
     assert code == 1
     kept = out / "douane-mot-de-passe-portailpro" / "main"
@@ -103,8 +146,22 @@ def test_every_attempt_drifts_then_the_branch_drifts_with_a_trace(tmp_path, caps
 def test_junit_points_at_the_flow_file_and_the_line_of_the_step(tmp_path, capsys):
     tree = build_variant("renamed-button", tmp_path / "fixtures")
     junit = tmp_path / "junit.xml"
-    main(["check", str(DOUANE), "--fixtures", str(tree), "--timeout", "1", "--retries", "0",
-          "--out", str(tmp_path / "out"), "--junit", str(junit)])
+    main(
+        [
+            "check",
+            str(DOUANE),
+            "--fixtures",
+            str(tree),
+            "--timeout",
+            "1",
+            "--retries",
+            "0",
+            "--out",
+            str(tmp_path / "out"),
+            "--junit",
+            str(junit),
+        ]
+    )
     capsys.readouterr()
     suite = ET.parse(junit).getroot().find("testsuite")
     case = suite.find("testcase")
@@ -123,8 +180,20 @@ def test_on_github_actions_drifts_are_annotations_on_the_flow_line_and_a_summary
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     tree = build_variant("renamed-button", tmp_path / "fixtures")
-    main(["check", str(FLOWS), "--fixtures", str(tree), "--timeout", "1", "--retries", "0",
-          "--out", str(tmp_path / "out")])
+    main(
+        [
+            "check",
+            str(FLOWS),
+            "--fixtures",
+            str(tree),
+            "--timeout",
+            "1",
+            "--retries",
+            "0",
+            "--out",
+            str(tmp_path / "out"),
+        ]
+    )
     printed = capsys.readouterr().out
     [annotation] = [line for line in printed.splitlines() if line.startswith("::")]
     where, message = annotation[2:].split("::", 1)
@@ -146,8 +215,20 @@ def test_on_github_actions_drifts_are_annotations_on_the_flow_line_and_a_summary
 def test_off_github_actions_no_workflow_commands(tmp_path, monkeypatch, capsys):
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     tree = build_variant("renamed-button", tmp_path / "fixtures")
-    main(["check", str(DOUANE), "--fixtures", str(tree), "--timeout", "1", "--retries", "0",
-          "--out", str(tmp_path / "out")])
+    main(
+        [
+            "check",
+            str(DOUANE),
+            "--fixtures",
+            str(tree),
+            "--timeout",
+            "1",
+            "--retries",
+            "0",
+            "--out",
+            str(tmp_path / "out"),
+        ]
+    )
     assert "::error" not in capsys.readouterr().out
 
 

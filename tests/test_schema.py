@@ -46,8 +46,11 @@ def node() -> str:
     """Node, with ajv and yaml installed: a failure saying what to do when they are missing."""
     found = shutil.which("node")
     if found is None:
-        pytest.fail(f"node is not on PATH: these tests validate the schema as editors do, with Node.js, ajv "
-                    f"and yaml; install Node.js (≥ 18), then {SETUP}", pytrace=False)
+        pytest.fail(
+            f"node is not on PATH: these tests validate the schema as editors do, with Node.js, ajv "
+            f"and yaml; install Node.js (≥ 18), then {SETUP}",
+            pytrace=False,
+        )
     missing = [name for name in ("ajv", "yaml") if not (JS / "node_modules" / name / "package.json").is_file()]
     if missing:
         pytest.fail(f"{', '.join(missing)} not installed in tests/js/node_modules: {SETUP}", pytrace=False)
@@ -57,8 +60,9 @@ def node() -> str:
 def editor(documents: dict[str, str], schema: Path = SHIPPED) -> dict[str, Any]:
     """What tests/js/validate.mjs reports for these YAML texts, by name."""
     payload = json.dumps([{"name": name, "text": text} for name, text in documents.items()])
-    run = subprocess.run([node(), str(SCRIPT), str(schema)], input=payload, capture_output=True, text=True,
-                         timeout=120, cwd=JS)
+    run = subprocess.run(
+        [node(), str(SCRIPT), str(schema)], input=payload, capture_output=True, text=True, timeout=120, cwd=JS
+    )
     assert run.returncode == 0, f"validate.mjs failed:\n{run.stderr}"
     report: dict[str, Any] = json.loads(run.stdout)
     report["by_name"] = {doc["name"]: doc for doc in report["documents"]}
@@ -105,8 +109,12 @@ def embedded() -> dict[str, str]:
         if file.name == Path(__file__).name:
             continue
         for node_ in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
-            if (isinstance(node_, ast.Constant) and isinstance(node_.value, str)
-                    and "version: 1" in node_.value and "steps:" in node_.value):
+            if (
+                isinstance(node_, ast.Constant)
+                and isinstance(node_.value, str)
+                and "version: 1" in node_.value
+                and "steps:" in node_.value
+            ):
                 found[f"tests/{file.name}:{node_.lineno}"] = textwrap.dedent(node_.value)
     return found
 
@@ -149,8 +157,8 @@ VALID: dict[str, str] = {
     "shorthand-guillemets": step("button « Réinitialiser »"),
     "shorthand-guillemets-collés": step("button «Réinitialiser»"),
     "shorthand-espaces": step("'  link   \"Se connecter\"  '"),
-    "shorthand-apostrophe": step("label \"Nom d'usage\"", "fill", "  value: Martin\n"),
-    "shorthand-guillemets-dans-guillemets": step("text « Cliquez sur \"Valider\" »", "expect"),
+    "shorthand-apostrophe": step('label "Nom d\'usage"', "fill", "  value: Martin\n"),
+    "shorthand-guillemets-dans-guillemets": step('text « Cliquez sur "Valider" »', "expect"),
     "shorthand-quoted-yaml": step("'button \"Valider\"'"),
     "shorthand-block-scalar": step('>-\n    button\n    "Valider"'),
     # the mapping, each way of finding an element
@@ -162,25 +170,33 @@ VALID: dict[str, str] = {
     "mapping-css": step("{css: '#valider', last_resort: true}"),
     "mapping-testid": step("{testid: valider, last_resort: yes}"),
     "mapping-nulls": step("{role: button, name: Valider, label: ~, text: null, css: , last_resort: false}"),
-    "mapping-block-style": step("\n    role: link\n    name: Se connecter\n    within: region \"Mon espace\""),
+    "mapping-block-style": step('\n    role: link\n    name: Se connecter\n    within: region "Mon espace"'),
     "within-shorthand": step('{role: button, name: Valider, within: region "Mon espace personnel"}'),
     "within-mapping": step("{text: Valider, within: {block: Connexion, within: {role: main, name: Contenu}}}"),
     # every action
-    **{f"action-{name}": step('label "Champ"', name, "  value: x\n" if name in ("fill", "select", "press") else "")
-       for name in ("click", "fill", "choose", "check", "uncheck", "select", "press", "hover", "expect")},
+    **{
+        f"action-{name}": step('label "Champ"', name, "  value: x\n" if name in ("fill", "select", "press") else "")
+        for name in ("click", "fill", "choose", "check", "uncheck", "select", "press", "hover", "expect")
+    },
     "press-enter": step('textbox "Recherche"', "press", "  value: Enter\n"),
     # steps without a target, with open and lands
     "instruction-only": flow("- id: lire\n  instruction: Lisez la page.\n  note: ~\n"),
-    "open-lands": flow("- {id: ouvrir, instruction: Ouvrez la page., open: accueil, target: link \"Suite\", "
-                       "action: click, lands: suite}\n"),
+    "open-lands": flow(
+        '- {id: ouvrir, instruction: Ouvrez la page., open: accueil, target: link "Suite", '
+        "action: click, lands: suite}\n"
+    ),
     "secret-step": step('label "Code"', "fill", "  value: '1234'\n  secret: true\n"),
     "table-step": flow("- id: ecrire\n  instruction: Écrivez à la DDFIP.\n  outside: true\n  table: ddfip\n"),
-    "rules-on-step": step('label "Mot de passe"', "fill", "  value: x\n  rules:\n"
-                          "    - {text: au moins 8 caractères, pattern: '^.{8,}$'}\n"
-                          "    - text: une majuscule\n      pattern: \"[A-Z]\"\n"
-                          "    - {text: un chiffre, pattern: '\\d'}\n"
-                          "    - {text: pas d'espace, pattern: '^\\S*$'}\n"
-                          "    - {text: une lettre accentuée, pattern: '\\p{L}'}\n"),
+    "rules-on-step": step(
+        'label "Mot de passe"',
+        "fill",
+        "  value: x\n  rules:\n"
+        "    - {text: au moins 8 caractères, pattern: '^.{8,}$'}\n"
+        '    - text: une majuscule\n      pattern: "[A-Z]"\n'
+        "    - {text: un chiffre, pattern: '\\d'}\n"
+        "    - {text: pas d'espace, pattern: '^\\S*$'}\n"
+        "    - {text: une lettre accentuée, pattern: '\\p{L}'}\n",
+    ),
     # outside steps and what stands in for them
     "outside-simulate": flow("""\
         - id: courriel-recu
@@ -219,16 +235,20 @@ VALID: dict[str, str] = {
             - {id: methode-3, label: Autre}
         """),
     # furniture
-    "furniture": flow("- {id: un, instruction: Cliquez., target: button \"Suivant\", action: click}\n",
-                      HEAD + "furniture:\n"
-                             "  - {id: cookies, name: le bandeau des cookies, appears: region \"Cookies\", "
-                             "dismiss: button \"Tout refuser\"}\n"
-                             "  - id: enquete\n    name: l'enquête de satisfaction\n"
-                             "    appears: {block: Votre avis nous intéresse}\n"
-                             "    dismiss: {role: button, name: Fermer, within: dialog \"Votre avis\"}\n"),
+    "furniture": flow(
+        '- {id: un, instruction: Cliquez., target: button "Suivant", action: click}\n',
+        HEAD + "furniture:\n"
+        '  - {id: cookies, name: le bandeau des cookies, appears: region "Cookies", '
+        'dismiss: button "Tout refuser"}\n'
+        "  - id: enquete\n    name: l'enquête de satisfaction\n"
+        "    appears: {block: Votre avis nous intéresse}\n"
+        '    dismiss: {role: button, name: Fermer, within: dialog "Votre avis"}\n',
+    ),
     # the flow's other parts
-    "everything-else": flow("- id: un\n  instruction: \"Saisissez {courriel}.\"\n  target: label \"Courriel\"\n"
-                            "  action: fill\n  value: \"{courriel}\"\n", """\
+    "everything-else": flow(
+        '- id: un\n  instruction: "Saisissez {courriel}."\n  target: label "Courriel"\n'
+        '  action: fill\n  value: "{courriel}"\n',
+        """\
         ---
         # a comment
         version: 1
@@ -271,12 +291,17 @@ VALID: dict[str, str] = {
           vide: {title: Sans choix, columns: [A], rows: [[a]], pick: null}
         notes:
           - Une note.
-        """),
-    "booleans-yaml-1.1": flow("- {id: un, instruction: Lisez., outside: True}\n"
-                              "- {id: deux, instruction: Lisez., outside: 'true', secret: NO}\n"
-                              "- {id: trois, instruction: Lisez., outside: \"off\", secret: Yes}\n"),
-    "empty-collections": flow("- id: un\n  instruction: Lisez.\n  simulate: []\n  options: []\n  rules: ~\n",
-                              HEAD.replace("variables:\n", "needs: []\nnotes: []\nfurniture: []\nvariables:\n")),
+        """,
+    ),
+    "booleans-yaml-1.1": flow(
+        "- {id: un, instruction: Lisez., outside: True}\n"
+        "- {id: deux, instruction: Lisez., outside: 'true', secret: NO}\n"
+        '- {id: trois, instruction: Lisez., outside: "off", secret: Yes}\n'
+    ),
+    "empty-collections": flow(
+        "- id: un\n  instruction: Lisez.\n  simulate: []\n  options: []\n  rules: ~\n",
+        HEAD.replace("variables:\n", "needs: []\nnotes: []\nfurniture: []\nvariables:\n"),
+    ),
     "long-id": flow(f"- id: {'a' * 64}\n  instruction: Lisez.\n"),
 }
 
@@ -308,34 +333,50 @@ MISTAKES: dict[str, tuple[str, str]] = {
     "version-as-text": (GOOD.replace("version: 1", "version: un"), "/version"),
     "no-version": (GOOD.replace("version: 1\n", ""), ""),
     "no-steps": (GOOD.split("steps:")[0] + "steps: []\n", "/steps"),
-    "steps-as-a-mapping": (flow('un: {instruction: Cliquez., target: button "Suivant", action: click}\n'),
-                           "/steps"),
+    "steps-as-a-mapping": (flow('un: {instruction: Cliquez., target: button "Suivant", action: click}\n'), "/steps"),
     "no-pages": (GOOD.replace("pages:", "pagse:"), ""),
     "url-without-scheme": (GOOD.replace('"https://exemple.fr/"', "www.exemple.fr"), "/pages/accueil/url"),
-    "url-with-space": (GOOD.replace('"https://exemple.fr/"', '"https://exemple.fr/mon compte"'),
-                       "/pages/accueil/url"),
+    "url-with-space": (GOOD.replace('"https://exemple.fr/"', '"https://exemple.fr/mon compte"'), "/pages/accueil/url"),
     "url-javascript": (GOOD.replace('"https://exemple.fr/"', '"javascript:alert(1)"'), "/pages/accueil/url"),
     "env-lower-case": (GOOD.replace("GUIDE_COURRIEL", "guide_courriel"), "/variables/courriel/env"),
     "variable-without-test": (GOOD.replace(", test: camille@exemple.fr", ""), "/variables/courriel"),
     "boolean-in-french": (step('button "Suivant"', more="  secret: oui\n"), "/steps/0/secret"),
     "lang-in-words": (GOOD.replace("start:", "lang: français\nstart:"), "/lang"),
     "title-a-number": (GOOD.replace("title: Démo", "title: 2024"), "/title"),
-    "negative-column": (GOOD.replace("rows: [[", 'pick: {label: "Quel département ?", column: -1}\n    rows: [['),
-                        "/tables/ddfip/pick/column"),
-    "row-not-a-list": (GOOD.replace('rows: [["Ardèche (07)", ddfip07@exemple.fr]]', "rows: [Ardèche]"),
-                       "/tables/ddfip/rows/0"),
-    "option-without-label": (flow("- {id: q, instruction: Q ?, question: Q ?,\n"
-                                  "   options: [{id: a}, {id: b, label: B}]}\n"), "/steps/0/options/0"),
-    "when-not-a-mapping": (flow("- id: q\n  instruction: Q ?\n  question: Q ?\n  options:\n"
-                                "    - {id: a, label: A}\n    - {id: b, label: B, when: a}\n"),
-                           "/steps/0/options/1/when"),
-    "furniture-without-dismiss": (flow("- {id: un, instruction: Lisez.}\n",
-                                       HEAD + "furniture:\n  - {id: cookies, name: bandeau, appears: region \"C\"}\n"),
-                                  "/furniture/0"),
-    "rule-without-pattern": (step('label "Mot de passe"', "fill", "  value: x\n  rules: [{text: 8 caractères}]\n"),
-                             "/steps/0/rules/0"),
-    "simulate-not-a-list": (flow("- {id: un, instruction: Lisez., outside: true, simulate: ouvrir}\n"),
-                            "/steps/0/simulate"),
+    "negative-column": (
+        GOOD.replace("rows: [[", 'pick: {label: "Quel département ?", column: -1}\n    rows: [['),
+        "/tables/ddfip/pick/column",
+    ),
+    "row-not-a-list": (
+        GOOD.replace('rows: [["Ardèche (07)", ddfip07@exemple.fr]]', "rows: [Ardèche]"),
+        "/tables/ddfip/rows/0",
+    ),
+    "option-without-label": (
+        flow("- {id: q, instruction: Q ?, question: Q ?,\n   options: [{id: a}, {id: b, label: B}]}\n"),
+        "/steps/0/options/0",
+    ),
+    "when-not-a-mapping": (
+        flow(
+            "- id: q\n  instruction: Q ?\n  question: Q ?\n  options:\n"
+            "    - {id: a, label: A}\n    - {id: b, label: B, when: a}\n"
+        ),
+        "/steps/0/options/1/when",
+    ),
+    "furniture-without-dismiss": (
+        flow(
+            "- {id: un, instruction: Lisez.}\n",
+            HEAD + 'furniture:\n  - {id: cookies, name: bandeau, appears: region "C"}\n',
+        ),
+        "/furniture/0",
+    ),
+    "rule-without-pattern": (
+        step('label "Mot de passe"', "fill", "  value: x\n  rules: [{text: 8 caractères}]\n"),
+        "/steps/0/rules/0",
+    ),
+    "simulate-not-a-list": (
+        flow("- {id: un, instruction: Lisez., outside: true, simulate: ouvrir}\n"),
+        "/steps/0/simulate",
+    ),
 }
 MISTAKES_TEXT = {f"mistake/{name}": text for name, (text, _) in MISTAKES.items()}
 
@@ -476,8 +517,9 @@ def test_common_mistakes_are_flagged_where_they_are(tmp_path):
         assert not doc["yaml"], f"{name}: not even YAML, for the editor: {doc['yaml']}"
         assert not doc["valid"], f"{name}: lint refuses it, the editor shows no error"
         paths = {error["path"] for error in doc["errors"]}
-        assert any(path == where or path.startswith(where + "/") for path in paths), \
+        assert any(path == where or path.startswith(where + "/") for path in paths), (
             f"{name}: flagged at {sorted(paths)}, not at {where!r}"
+        )
     good = step('button "Suivant"')
     assert lint_accepts("good", good, tmp_path) is None
     assert editor({"good": good})["by_name"]["good"]["valid"]
@@ -489,10 +531,19 @@ def test_editors_flag_what_only_a_lax_reading_accepts():
         assert not found[name]["valid"], f"{name}: the editor shows no error"
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason="guide lint is laxer than the format here "
-                                               "(pydantic's lax mode, YAML 1.1): see LINT_IS_LAXER"))
-    for name in LINT_IS_LAXER])
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(
+            name,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="guide lint is laxer than the format here (pydantic's lax mode, YAML 1.1): see LINT_IS_LAXER",
+            ),
+        )
+        for name in LINT_IS_LAXER
+    ],
+)
 def test_lint_refuses_what_editors_flag(name, tmp_path):
     """Fails today (xfail, strict): when lint is fixed, it passes, and the marker must go."""
     assert lint_accepts(name, LINT_IS_LAXER[name], tmp_path) is not None
@@ -547,9 +598,13 @@ def test_schema_verb_writes_where_asked(tmp_path, capsys):
 
 def test_modeline_is_relative_to_the_flow(tmp_path):
     depot = tmp_path / "depot"
-    assert (modeline(depot / "flows" / "demarche.yaml", depot / "schemas" / "flow.schema.json")
-            == "# yaml-language-server: $schema=../schemas/flow.schema.json")
-    assert (modeline(tmp_path / "depot" / "demarche.yaml", tmp_path / "depot" / "flow.schema.json")
-            == "# yaml-language-server: $schema=flow.schema.json")
+    assert (
+        modeline(depot / "flows" / "demarche.yaml", depot / "schemas" / "flow.schema.json")
+        == "# yaml-language-server: $schema=../schemas/flow.schema.json"
+    )
+    assert (
+        modeline(tmp_path / "depot" / "demarche.yaml", tmp_path / "depot" / "flow.schema.json")
+        == "# yaml-language-server: $schema=flow.schema.json"
+    )
     for path in FLOWS.glob("*.yaml"):  # the bundled flows point at the shipped copy, the same way
         assert path.read_text(encoding="utf-8").splitlines()[0] == modeline(path, SHIPPED)

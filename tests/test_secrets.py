@@ -85,11 +85,14 @@ def test_no_encoding_of_a_secret_reaches_any_artifact(tmp_path, seed):
     rng = random.Random(seed)
     courriel, mdp = random_secret(rng), random_secret(rng)
     flow = tmp_path / "secrets.yaml"
-    flow.write_text(FLOW.format(courriel=json.dumps(courriel, ensure_ascii=False),
-                                mdp=json.dumps(mdp, ensure_ascii=False)), encoding="utf-8")
+    flow.write_text(
+        FLOW.format(courriel=json.dumps(courriel, ensure_ascii=False), mdp=json.dumps(mdp, ensure_ascii=False)),
+        encoding="utf-8",
+    )
     out, junit = tmp_path / "out", tmp_path / "junit.xml"
-    done = guide("check", str(flow), "--fixtures", str(SITES), "--out", str(out), "--junit", str(junit),
-                 "--retries", "1")
+    done = guide(
+        "check", str(flow), "--fixtures", str(SITES), "--out", str(out), "--junit", str(junit), "--retries", "1"
+    )
     assert done.returncode == 1, done.stdout + done.stderr  # the last step drifts: artifacts are kept
     kept = out / "secrets" / "main"  # the fast attempt: a screenshot; the replay: a screenshot and a trace
     assert (kept / "attempt-1" / "failure.png").is_file() and (kept / "attempt-2" / "trace.zip").is_file()
@@ -129,8 +132,15 @@ def test_every_form_a_page_can_show_a_secret_in_is_masked_in_screenshots(page):
                           c.top + cadre.clientTop)};
     }""")
     assert placed["masked"] >= 6
-    assert covered == {"attribut": True, "genere": True, "base64": True, "rempli": True, "texte": True,
-                       "ombre": True, "cadre": True}
+    assert covered == {
+        "attribut": True,
+        "genere": True,
+        "base64": True,
+        "rempli": True,
+        "texte": True,
+        "ombre": True,
+        "cadre": True,
+    }
 
 
 def test_a_forgotten_variable_name_does_not_echo_the_value():

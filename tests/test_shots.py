@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from guide.loader import load_flow, load_flows
 from guide.gallery import OWNED
+from guide.loader import load_flow, load_flows
 from guide.manifest import NAME as MANIFEST
 from guide.numbering import number_steps
 from guide.pixels import compare
@@ -30,8 +30,11 @@ ON_FORGOT_PAGE = {"03-choisir-courriel.png", "04-saisir-courriel.png", "05-reini
 
 def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
     """Every file under `folder`: modification time (ns) and bytes."""
-    return {str(p.relative_to(folder)): (p.stat().st_mtime_ns, p.read_bytes())
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): (p.stat().st_mtime_ns, p.read_bytes())
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def shoot(browser, flows: list[Path], out: Path, fixtures: Path = FIXTURES, **options):
@@ -60,23 +63,32 @@ def douane_shots(pilot, tmp_path_factory) -> Path:
 def test_names_follow_document_order_and_shared_steps_have_one_file():
     flow = load_flow(DGFIP).flow
     names = [number.file_name for number in number_steps(flow).values()]
-    assert names[:4] == ["01-expire.png", "02-methode.png", "03-mot-de-passe-xt-oublie.png",
-                         "04-saisir-identifiant-xt.png"]
+    assert names[:4] == [
+        "01-expire.png",
+        "02-methode.png",
+        "03-mot-de-passe-xt-oublie.png",
+        "04-saisir-identifiant-xt.png",
+    ]
     assert "08-ecrire-ddfip.png" in names and "10-saisir-identifiant.png" in names
     assert names[-1] == "20-saisir-une-sollicitation.png"
     assert len(names) == len(set(names)) and all(OWNED.match(n) for n in names)
     # every branch walks through the shared steps under the same file names
     numbers = number_steps(flow)
-    shared = set.intersection(*({numbers[n.path].file_name for n in walk(flow.steps, dict(b.answers))}
-                                for b in branches(flow)))
+    shared = set.intersection(
+        *({numbers[n.path].file_name for n in walk(flow.steps, dict(b.answers))} for b in branches(flow))
+    )
     assert {"01-expire.png", "10-saisir-identifiant.png", "20-saisir-une-sollicitation.png"} <= shared
     assert "03-mot-de-passe-xt-oublie.png" not in shared
 
 
 def test_simulated_steps_take_their_parents_number_and_a_letter():
     names = [number.file_name for number in number_steps(load_flow(DOUANE).flow).values()]
-    assert names[6:10] == ["07-ouvrir-le-courriel.png", "07a-messagerie.png", "07b-message-reinitialisation.png",
-                           "07c-lien-de-reinitialisation.png"]
+    assert names[6:10] == [
+        "07-ouvrir-le-courriel.png",
+        "07a-messagerie.png",
+        "07b-message-reinitialisation.png",
+        "07c-lien-de-reinitialisation.png",
+    ]
 
 
 def test_compare_counts_pixels_beyond_the_tolerance():
@@ -113,8 +125,10 @@ def test_a_changed_label_changes_exactly_the_affected_screenshots(pilot, douane_
     html = page.read_text(encoding="utf-8")
     crumb = '<a class="fr-breadcrumb__link" aria-current="page">Vous avez oublié votre mot de passe</a>'
     assert html.count(crumb) == 1
-    page.write_text(html.replace(crumb, crumb.replace("Vous avez oublié votre mot de passe", "Mot de passe oublié")),
-                    encoding="utf-8")
+    page.write_text(
+        html.replace(crumb, crumb.replace("Vous avez oublié votre mot de passe", "Mot de passe oublié")),
+        encoding="utf-8",
+    )
     before = snapshot(out)
     folder = out / "douane-mot-de-passe-portailpro"
     args = ["shots", str(DOUANE), "--out", str(out), "--fixtures", str(fixtures)]
@@ -148,8 +162,9 @@ def test_a_drifting_flow_leaves_its_screenshots_as_they_were(douane_shots, tmp_p
     shutil.copytree(douane_shots, out)
     before = snapshot(out)
     fixtures = build_variant("renamed-button", tmp_path / "fixtures")
-    code = cli(["shots", str(DOUANE), "--out", str(out), "--fixtures", str(fixtures),
-                "--results", str(tmp_path / "results")])
+    code = cli(
+        ["shots", str(DOUANE), "--out", str(out), "--fixtures", str(fixtures), "--results", str(tmp_path / "results")]
+    )
     printed = capsys.readouterr().out
     assert code == 1
     assert "step 'reinitialiser': missing target" in printed and "douane-mot-de-passe-portailpro.yaml:" in printed
@@ -214,8 +229,9 @@ FORM_FLOW = textwrap.dedent("""\
     """)
 
 
-def form_setup(root: Path, button: str = "Valider", mail: str = SECRET_MAIL,
-               password: str = SECRET_PASSWORD) -> tuple[Path, Path]:
+def form_setup(
+    root: Path, button: str = "Valider", mail: str = SECRET_MAIL, password: str = SECRET_PASSWORD
+) -> tuple[Path, Path]:
     """A form whose page shows the e-mail, and a flow filling it with secret test values."""
     fixtures = root / "fixtures"
     (fixtures / "formulaire.exemple.fr").mkdir(parents=True)
@@ -249,8 +265,11 @@ def test_secrets_are_masked_with_solid_boxes_and_never_written(tmp_path, capsys)
     assert cli(["shots", str(flow), "--out", str(out), "--fixtures", str(fixtures)]) == 0
     printed = capsys.readouterr()
     folder = out / "formulaire"
-    assert sorted(p.name for p in folder.iterdir()) == ["01-saisir-courriel.png", "02-saisir-mot-de-passe.png",
-                                                         "03-valider.png"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "01-saisir-courriel.png",
+        "02-saisir-mot-de-passe.png",
+        "03-valider.png",
+    ]
     with Image.open(folder / "03-valider.png") as shot:
         assert shot.size == (1280, 720)
         assert uniform(shot, (42, 146, 338, 182)), "the e-mail field is under a solid box"
@@ -308,11 +327,14 @@ def test_a_secret_in_a_modal_dialog_is_masked_too(tmp_path, capsys):
     for secret in ("jdupont-xt", "mleroy-bxt"):  # same length, shown in monospace
         root = tmp_path / secret
         (root / "fixtures" / "fenetre.exemple.fr").mkdir(parents=True)
-        (root / "fixtures" / "fenetre.exemple.fr" / "index.html").write_text(MODAL.replace("SECRET", secret),
-                                                                           encoding="utf-8")
+        (root / "fixtures" / "fenetre.exemple.fr" / "index.html").write_text(
+            MODAL.replace("SECRET", secret), encoding="utf-8"
+        )
         (root / "fenetre.yaml").write_text(MODAL_FLOW.replace("SECRET", secret), encoding="utf-8")
-        assert cli(["shots", str(root / "fenetre.yaml"), "--out", str(root / "out"),
-                    "--fixtures", str(root / "fixtures")]) == 0
+        assert (
+            cli(["shots", str(root / "fenetre.yaml"), "--out", str(root / "out"), "--fixtures", str(root / "fixtures")])
+            == 0
+        )
         shots.append(root / "out" / "fenetre" / "01-fermer.png")
     capsys.readouterr()
     with Image.open(shots[0]) as first, Image.open(shots[1]) as second:
@@ -345,9 +367,14 @@ def test_files_that_only_look_like_guides_stay(tmp_path, capsys):
     assert cli([*args, "--check"]) == 1  # three missing
     assert "missing" in capsys.readouterr().out
     assert cli([*args, "--prune"]) == 0
-    assert sorted(p.name for p in folder.iterdir()) == ["01-saisir-courriel.diff.png", "01-saisir-courriel.png",
-                                                         "02-saisir-mot-de-passe.png", "03-valider.png",
-                                                         "09-ancienne-etape.png", "LISEZMOI.txt"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "01-saisir-courriel.diff.png",
+        "01-saisir-courriel.png",
+        "02-saisir-mot-de-passe.png",
+        "03-valider.png",
+        "09-ancienne-etape.png",
+        "LISEZMOI.txt",
+    ]
     assert cli([*args, "--check"]) == 0
 
 
@@ -398,7 +425,7 @@ def test_screenshots_of_removed_steps_go_only_with_prune(tmp_path, capsys):
     args = ["shots", str(flow), "--out", str(out), "--fixtures", str(fixtures)]
     assert cli(args) == 0
     text = flow.read_text(encoding="utf-8")
-    flow.write_text(text[:text.index("  - id: valider")], encoding="utf-8")  # the last step is gone
+    flow.write_text(text[: text.index("  - id: valider")], encoding="utf-8")  # the last step is gone
     capsys.readouterr()
     assert cli(args) == 0
     assert "obsolete" in capsys.readouterr().out

@@ -54,7 +54,7 @@ def cli(args: Sequence[str]) -> int:
             outcome["code"] = main(list(args))
         except SystemExit as exit_:
             outcome["code"] = exit_.code
-        except BaseException as error:  # noqa: BLE001 — re-raised in the test's thread
+        except BaseException as error:
             outcome["error"] = error
 
     thread = threading.Thread(target=body, name="guide-test-cli")

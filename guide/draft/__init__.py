@@ -43,8 +43,10 @@ def draft(path: Path | str, *, schema: str = DEFAULT_SCHEMA) -> Draft:
     text = read_document(path)
     flow = build(text)
     if not flow.steps:
-        raise DraftError(f"{path}: no instruction found (no « cliquez », « saisissez », click, enter…): "
-                         "is this a step-by-step procedure?")
+        raise DraftError(
+            f"{path}: no instruction found (no « cliquez », « saisissez », click, enter…): "
+            "is this a step-by-step procedure?"
+        )
     yaml_text, todos = write_flow(flow, path.name, schema)
     return Draft(yaml_text, len(flow.all_steps()), todos, flow.id)
 
@@ -58,10 +60,15 @@ def schema_for(out: Path) -> str:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("document", type=Path, metavar="DOCUMENT",
-                        help="the help document: .txt, .md, .pdf (with a text layer) or .docx")
-    parser.add_argument("--out", type=Path, metavar="FILE",
-                        help="write the flow there (e.g. flows/NAME.yaml); default: print it")
+    parser.add_argument(
+        "document",
+        type=Path,
+        metavar="DOCUMENT",
+        help="the help document: .txt, .md, .pdf (with a text layer) or .docx",
+    )
+    parser.add_argument(
+        "--out", type=Path, metavar="FILE", help="write the flow there (e.g. flows/NAME.yaml); default: print it"
+    )
     parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
 
 
@@ -88,6 +95,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"guide draft: {out}: cannot write ({error.strerror}): check the folder", file=sys.stderr)
             return 2
     where = out or "stdout"
-    print(f"guide draft: {where}: {result.steps} steps, {result.todos} TODOs: settle each « # TODO », "
-          f"then run guide lint {out or 'FILE'}", file=sys.stderr)
+    print(
+        f"guide draft: {where}: {result.steps} steps, {result.todos} TODOs: settle each « # TODO », "
+        f"then run guide lint {out or 'FILE'}",
+        file=sys.stderr,
+    )
     return 0

@@ -34,33 +34,56 @@ from .values import (
 )
 
 NOCASE = re.IGNORECASE
-MONTHS = (r"janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|"
-          r"january|february|march|april|may|june|july|august|september|october|november|december")
-DATE = re.compile(rf"^(?:(?:{MONTHS})\s+\d{{4}}|\d{{1,2}}(?:er)? (?:{MONTHS}) \d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{4}}|"
-                  rf"(?:mis a jour|updated|version)\b.{{0,30}}\d{{4}})$", NOCASE)
-NEEDS = re.compile(r"^(?:note\s*:\s*)?(?:vous aurez besoin|vous devez disposer|munissez-vous|pre-?requis|"
-                   r"avant de commencer|you will need|you need|before you start|prerequisites?)", NOCASE)
-AUDIENCE = re.compile(r"\b(?:cette (?:procedure|fiche) (?:est destinee|concerne|s'adresse)|"
-                      r"this (?:procedure|guide) is (?:for|intended))", NOCASE)
+MONTHS = (
+    r"janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|"
+    r"january|february|march|april|may|june|july|august|september|october|november|december"
+)
+DATE = re.compile(
+    rf"^(?:(?:{MONTHS})\s+\d{{4}}|\d{{1,2}}(?:er)? (?:{MONTHS}) \d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{4}}|"
+    rf"(?:mis a jour|updated|version)\b.{{0,30}}\d{{4}})$",
+    NOCASE,
+)
+NEEDS = re.compile(
+    r"^(?:note\s*:\s*)?(?:vous aurez besoin|vous devez disposer|munissez-vous|pre-?requis|"
+    r"avant de commencer|you will need|you need|before you start|prerequisites?)",
+    NOCASE,
+)
+AUDIENCE = re.compile(
+    r"\b(?:cette (?:procedure|fiche) (?:est destinee|concerne|s'adresse)|"
+    r"this (?:procedure|guide) is (?:for|intended))",
+    NOCASE,
+)
 AUDIENCE_HEADING = re.compile(r"^(?:qui est concerne|public concerne|pour qui|who is (?:this|it) for|who can)", NOCASE)
 INTRO = re.compile(r"\b(?:la procedure|cette procedure|this procedure|the procedure)\b", NOCASE)
 FROM_PAGE = re.compile(r"^(?:depuis|a partir de|sur|from|on)\b", NOCASE)
 BREADCRUMB = re.compile(r"^(?:accueil|home)\s*[•›»>/|]\s*(?P<tail>.+)$", NOCASE)
-METHOD = re.compile(r"^(?P<word>methode|method|option|solution|possibilite)\s*(?:n\s*[°o]\.?|#|no\.?)?\s*"
-                    r"(?P<k>\d+)\s*[°º]?\s*[:.)-]?\s*(?P<rest>.*)$", NOCASE)
-RESTRICTION = re.compile(r"^(?:en cas d[e']|si|s'|if|in case of|when)\s*(?P<case>.+?),?\s+(?:seule?s?|only)\s+"
-                         r"(?:la |les |the )?(?:methode?s?|options?|solutions?)\s*(?:n\s*[°o]\.?\s*|#|no\.?\s*)?"
-                         r"(?P<k>\d+)", NOCASE)
+METHOD = re.compile(
+    r"^(?P<word>methode|method|option|solution|possibilite)\s*(?:n\s*[°o]\.?|#|no\.?)?\s*"
+    r"(?P<k>\d+)\s*[°º]?\s*[:.)-]?\s*(?P<rest>.*)$",
+    NOCASE,
+)
+RESTRICTION = re.compile(
+    r"^(?:en cas d[e']|si|s'|if|in case of|when)\s*(?P<case>.+?),?\s+(?:seule?s?|only)\s+"
+    r"(?:la |les |the )?(?:methode?s?|options?|solutions?)\s*(?:n\s*[°o]\.?\s*|#|no\.?\s*)?"
+    r"(?P<k>\d+)",
+    NOCASE,
+)
 CASE_IN_HEADING = re.compile(r"(?:en cas d[e']|in case of|\bsi\b|\bif\b)\s*(?P<case>[^:,]+)", NOCASE)
 CONDITION_START = re.compile(r"^(?:si|s'|en cas d[e']|if|in case of)\b", NOCASE)
 FIELD = re.compile(r"^(?P<label>[A-Za-zÀ-ÿ][^*:]{0,50}?)\s*\*$")  # « Identifiant * »: a required field
 EXAMPLE = re.compile(r"^(?:exemple|example|ex|e\.g)\s*[.:]\s*(?P<value>.+)$", NOCASE)
-PAGE_NAMED = re.compile(r"\b(?:vers |sur |a )?(?:la page|l'ecran|the page|the screen)\s+"
-                        r"(?:d'|de la |de l'|de |du |des )?"
-                        r"(?P<name>[\w'-]+(?: [\w'-]+){0,3}?)\s*(?:\((?P<host>[^)\s]+)\)|$|[.,;])", NOCASE)
-PLACE_NOUN = re.compile(r"\b(?:du|de la|de l'|de votre|de son|of the|of your|for your|in your)\s*"
-                        r"(?P<noun>departement|region|commune|ville|pays|"
-                        r"centre|service|bureau|country|state|city|office|county|department|region)\b", NOCASE)
+PAGE_NAMED = re.compile(
+    r"\b(?:vers |sur |a )?(?:la page|l'ecran|the page|the screen)\s+"
+    r"(?:d'|de la |de l'|de |du |des )?"
+    r"(?P<name>[\w'-]+(?: [\w'-]+){0,3}?)\s*(?:\((?P<host>[^)\s]+)\)|$|[.,;])",
+    NOCASE,
+)
+PLACE_NOUN = re.compile(
+    r"\b(?:du|de la|de l'|de votre|de son|of the|of your|for your|in your)\s*"
+    r"(?P<noun>departement|region|commune|ville|pays|"
+    r"centre|service|bureau|country|state|city|office|county|department|region)\b",
+    NOCASE,
+)
 HOME = re.compile(r"\b(?:page d'accueil|accueil|home ?page)\b", NOCASE)
 
 
@@ -166,7 +189,8 @@ class Builder:
         if text.upper() == text:
             self.flow.title = capitalise(text.lower())
             self.flow.todos.setdefault("title", []).append(
-                "the document's title is in capitals: check the case of proper names")
+                "the document's title is in capitals: check the case of proper names"
+            )
         else:
             self.flow.title = text
         self.flow.id = slug(self.flow.title, 6)
@@ -219,9 +243,15 @@ class Builder:
             page_id, heading = slug(labels[0] if labels else "site"), host
         while page_id in self.flow.pages:
             page_id += "-2"
-        page = DraftPage(page_id, url, heading, [
-            f"heading {heading!r} is a placeholder: write the page's level-1 heading (or its title:) "
-            "as the page shows it"])
+        page = DraftPage(
+            page_id,
+            url,
+            heading,
+            [
+                f"heading {heading!r} is a placeholder: write the page's level-1 heading (or its title:) "
+                "as the page shows it"
+            ],
+        )
         self.flow.pages[page_id] = page
         return page
 
@@ -288,13 +318,13 @@ class Builder:
         if any(s.target and words(s.target.name) == words(label) for s in recent):
             return
         instruction = f"Renseignez le champ « {label} »." if self.fr else f"Fill in the “{label}” field."
-        step = DraftStep(instruction=instruction,
-                         target=Target("label", text.strip()), action="fill", field=label)
+        step = DraftStep(instruction=instruction, target=Target("label", text.strip()), action="fill", field=label)
         confirmed = confirmed_phrase(label)
         if confirmed:
             step.confirm, step.field = True, confirmed
-        step.todos.append("the document shows this field in a screenshot but has no sentence for it: "
-                          "reword the instruction")
+        step.todos.append(
+            "the document shows this field in a screenshot but has no sentence for it: reword the instruction"
+        )
         self.started = True
         self.add(step, line)
 
@@ -351,8 +381,9 @@ class Builder:
         if group is None or not group.options:
             return
         if len(group.options) == 1:
-            group.options.append(DraftOption(id="autre-cas" if self.fr else "otherwise",
-                                             label="Autre cas" if self.fr else "Otherwise"))
+            group.options.append(
+                DraftOption(id="autre-cas" if self.fr else "otherwise", label="Autre cas" if self.fr else "Otherwise")
+            )
         _unique_ids(group.options)
         case_step = self._cases(group)
         if case_step:
@@ -362,8 +393,9 @@ class Builder:
             question = condition_question(first_condition, self.flow.lang)
         else:
             question = "Quelle méthode utilisez-vous ?" if self.fr else "Which method do you use?"
-        step = DraftStep(id="methode" if group.kind == "method" and self.fr else "", question=question,
-                         options=group.options)
+        step = DraftStep(
+            id="methode" if group.kind == "method" and self.fr else "", question=question, options=group.options
+        )
         if group.intro:
             step.instruction = group.intro
         else:
@@ -394,15 +426,21 @@ class Builder:
         number = 2
         while question_id in taken:  # `when:` names it: it must be final now
             question_id, number = f"{base}-{number}", number + 1
-        step = DraftStep(id=question_id, instruction=" ".join(s for _, _, s in group.restrictions),
-                         question="Dans quel cas êtes-vous ?" if self.fr else "Which case applies to you?")
+        step = DraftStep(
+            id=question_id,
+            instruction=" ".join(s for _, _, s in group.restrictions),
+            question="Dans quel cas êtes-vous ?" if self.fr else "Which case applies to you?",
+        )
         for case, _ in cases:
             step.options.append(DraftOption(id=slug(case, 5), label=capitalise(case)))
         _unique_ids(step.options)
         numbers = [int(re.sub(r"\D", "", o.id) or 0) for o in group.options]
         for option, number in zip(group.options, numbers, strict=True):
-            allowed = [o.id for o, (_, methods) in zip(step.options, cases, strict=True)
-                       if methods is None or number in methods]
+            allowed = [
+                o.id
+                for o, (_, methods) in zip(step.options, cases, strict=True)
+                if methods is None or number in methods
+            ]
             if len(allowed) < len(cases):
                 option.when = {question_id: allowed}
         return step
@@ -448,14 +486,24 @@ class Builder:
                 self.pending_note = clause.rstrip(" :")
             elif line.bullet or find(CONDITION_START, clause) or (self.started and has_verb(clause)):
                 statement = DraftStep(instruction=instruction, statement=True)
-                statement.todos.append("no browser action recognised: add target: and action: (expect to show "
-                                       "something), or outside: true, or move the sentence to a note")
+                statement.todos.append(
+                    "no browser action recognised: add target: and action: (expect to show "
+                    "something), or outside: true, or move the sentence to a note"
+                )
                 step = self.add(statement, line)
         return step
 
     def _step(self, instruction: str, found: Recognised) -> DraftStep:
-        step = DraftStep(instruction=instruction, target=found.target, action=found.action, value=found.value,
-                         outside=found.outside, field=found.field, confirm=found.confirm, todos=list(found.todos))
+        step = DraftStep(
+            instruction=instruction,
+            target=found.target,
+            action=found.action,
+            value=found.value,
+            outside=found.outside,
+            field=found.field,
+            confirm=found.confirm,
+            todos=list(found.todos),
+        )
         if found.opens:  # « Rendez-vous sur https://… »: the step opens that page
             page = self.page_for(found.opens, instruction)
             step.open = page.id
@@ -468,9 +516,11 @@ class Builder:
         found = recognise(consequence)
         inner = self._step(capitalise(consequence), found)
         inner.instruction = _tidy(inner.instruction, self.fr)
-        return DraftStep(instruction=sentence, question=condition_question(condition, self.flow.lang),
-                         options=[DraftOption(id=yes[0], label=yes[1], steps=[inner]),
-                                  DraftOption(id=no[0], label=no[1])])
+        return DraftStep(
+            instruction=sentence,
+            question=condition_question(condition, self.flow.lang),
+            options=[DraftOption(id=yes[0], label=yes[1], steps=[inner]), DraftOption(id=no[0], label=no[1])],
+        )
 
     def _result(self, clause: str) -> None:
         """« Vous serez redirigé vers la page d'authentification (connexion.…) »: the step before
@@ -510,9 +560,12 @@ class Builder:
         self._variables()
         self._lands()
         if not self.flow.pages:
-            page = DraftPage("depart" if self.fr else "start", "https://example.invalid/",
-                             "Accueil" if self.fr else "Home",
-                             ["the document gives no address: write the first page's url and heading"])
+            page = DraftPage(
+                "depart" if self.fr else "start",
+                "https://example.invalid/",
+                "Accueil" if self.fr else "Home",
+                ["the document gives no address: write the first page's url and heading"],
+            )
             self.flow.pages[page.id] = page
         self.flow.start = self.flow.start or next(iter(self.flow.pages))
         if not self.flow.audience:
@@ -542,15 +595,25 @@ class Builder:
             assert step.field is not None
             name = variable_name(step.field)
             if step.confirm:
-                match = next((v for v in self.flow.variables.values()
-                              if set(words(v.label)) <= set(words(step.field)) or name == v.name), None)
+                match = next(
+                    (
+                        v
+                        for v in self.flow.variables.values()
+                        if set(words(v.label)) <= set(words(step.field)) or name == v.name
+                    ),
+                    None,
+                )
                 if match is not None:
                     step.value = "{" + match.name + "}"
                     continue
             variable = self.flow.variables.get(name)
             if variable is None:
-                variable = DraftVariable(name=name, label=capitalise(step.field), test="",
-                                         kind=f"{step.field} {step.target.name if step.target else ''}")
+                variable = DraftVariable(
+                    name=name,
+                    label=capitalise(step.field),
+                    test="",
+                    kind=f"{step.field} {step.target.name if step.target else ''}",
+                )
                 rule = suffix_rule(step.field, self.flow.lang)
                 if rule:
                     variable.rules.append(rule)
@@ -564,7 +627,8 @@ class Builder:
             target = password or next(iter(self.flow.variables.values()), None)
             if target is None:
                 self.flow.todos.setdefault("steps", []).append(
-                    "the document states rules (" + "; ".join(r.text for r in rules) + ") but no field takes them")
+                    "the document states rules (" + "; ".join(r.text for r in rules) + ") but no field takes them"
+                )
                 continue
             target.rules.extend(rules)
         for variable in self.flow.variables.values():
@@ -576,11 +640,12 @@ class Builder:
     def _lands(self) -> None:
         for step in self.flow.all_steps():
             if step.action == "click" and step.target and step.target.kind in ("link", "button") and not step.lands:
-                step.todos.append("which page does this lead to? add lands: (a page id), or nothing if the "
-                                  "page stays")
+                step.todos.append("which page does this lead to? add lands: (a page id), or nothing if the page stays")
             if step.outside and re.search(r"\b(?:lien|link|cliqu|click)", fold(step.instruction)):
-                step.todos.append("the person comes back through a link: add simulate: (the browser steps that "
-                                  "stand for it against the fixtures) and lands: where they resume")
+                step.todos.append(
+                    "the person comes back through a link: add simulate: (the browser steps that "
+                    "stand for it against the fixtures) and lands: where they resume"
+                )
 
 
 # --- helpers ----------------------------------------------------------------------------------------
@@ -594,13 +659,17 @@ def _clauses(sentence: str) -> list[tuple[str, str]]:
     masked = mask_quotes(sentence)
     if find(OUTSIDE, masked.text):
         return [(sentence, sentence)]
-    cuts = [hit for hit in JOIN.finditer(masked.text) if has_verb(masked.text[hit.end():].split(",")[0][:40])
-            and recognise(masked.unmask(masked.text[hit.end():])).acts]
+    cuts = [
+        hit
+        for hit in JOIN.finditer(masked.text)
+        if has_verb(masked.text[hit.end() :].split(",")[0][:40])
+        and recognise(masked.unmask(masked.text[hit.end() :])).acts
+    ]
     if not cuts:
         return [(sentence, sentence)]
     pieces, start = [], 0
     for cut in cuts:
-        pieces.append((masked.text[start:cut.start()], masked.text[start:cut.start()]))
+        pieces.append((masked.text[start : cut.start()], masked.text[start : cut.start()]))
         start = cut.start()
     pieces.append((masked.text[start:], masked.text[start:]))
     out = []

@@ -12,8 +12,9 @@ from .text import clean_spaces, fold, repair_columns, vocabulary, words
 
 # List markers: dashes and arrows are dropped from the instruction, enumerators (a), 1°) kept.
 BULLET = re.compile(r"^(?:->|=>|>>|[-–—•·▪◦*→➢➤>])\s*")
-ENUMERATOR = re.compile(r"^(?:[a-z][).]|\d{1,2}\s*[°º.)]|[ivx]{1,4}[).]|(?:étape|step)\s*\d+\s*[:.)-])\s+",
-                        re.IGNORECASE)
+ENUMERATOR = re.compile(
+    r"^(?:[a-z][).]|\d{1,2}\s*[°º.)]|[ivx]{1,4}[).]|(?:étape|step)\s*\d+\s*[:.)-])\s+", re.IGNORECASE
+)
 LIGATURES = {"ﬁ": "fi", "ﬂ": "fl", "ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "œ": "œ", "\u00ad": ""}
 
 
@@ -100,8 +101,14 @@ def _join_wrapped(cleaned: list[tuple[int, str]]) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     for number, part in cleaned:
         first = part.split()[0]
-        continues = (out and first[:1].islower() and first.isalpha() and not BULLET.match(part)
-                     and re.search(r"[^\W\d_],?$", out[-1][1]) and not ENUMERATOR.match(part))
+        continues = (
+            out
+            and first[:1].islower()
+            and first.isalpha()
+            and not BULLET.match(part)
+            and re.search(r"[^\W\d_],?$", out[-1][1])
+            and not ENUMERATOR.match(part)
+        )
         if continues:
             out[-1] = (out[-1][0], f"{out[-1][1]} {part}")
         else:
@@ -114,14 +121,14 @@ def _new_part(part: str, recent: list[str]) -> str:
     it: keep only what is new."""
     for earlier in sorted(recent, key=len, reverse=True):
         if len(earlier.split()) >= 2 and part.startswith(earlier + " "):
-            return part[len(earlier):].strip()
+            return part[len(earlier) :].strip()
     return part
 
 
 def _line(number: int, part: str) -> Line:
     marker_match = BULLET.match(part)
     marker = marker_match.group(0).strip() if marker_match else ""
-    body = part[marker_match.end():] if marker_match else part
+    body = part[marker_match.end() :] if marker_match else part
     enumerator = ENUMERATOR.match(body)
     if enumerator and not marker:
         marker = enumerator.group(0).strip()

@@ -58,18 +58,24 @@ def _read_pdf(path: Path) -> str:
     try:
         reader = PdfReader(path)
         if reader.is_encrypted and not reader.decrypt(""):
-            raise DraftError(f"{path}: the PDF is protected by a password: save an unprotected copy "
-                             "(print to PDF) and draft from that")
+            raise DraftError(
+                f"{path}: the PDF is protected by a password: save an unprotected copy "
+                "(print to PDF) and draft from that"
+            )
         pages = [page.extract_text() or "" for page in reader.pages]
     except DraftError:
         raise
     except Exception as error:  # a parser fed any file may fail in any way: never a traceback
-        raise DraftError(f"{path}: not a readable PDF ({error}): open it in a PDF viewer and "
-                         "save it again, or export the document as text") from None
+        raise DraftError(
+            f"{path}: not a readable PDF ({error}): open it in a PDF viewer and "
+            "save it again, or export the document as text"
+        ) from None
     text = "\n\n".join(pages)
     if not text.strip():
-        raise DraftError(f"{path}: the PDF has no text layer (a scan?): run it through OCR "
-                         "(for example ocrmypdf) or copy its text into a .txt file")
+        raise DraftError(
+            f"{path}: the PDF has no text layer (a scan?): run it through OCR "
+            "(for example ocrmypdf) or copy its text into a .txt file"
+        )
     return text
 
 
@@ -79,8 +85,9 @@ def _read_docx(path: Path) -> str:
     try:
         document = docx.Document(str(path))
     except Exception as error:  # not a zip, not a Word package, a damaged part…
-        raise DraftError(f"{path}: not a readable DOCX ({error}): open it in a word processor and "
-                         "save it again as .docx") from None
+        raise DraftError(
+            f"{path}: not a readable DOCX ({error}): open it in a word processor and save it again as .docx"
+        ) from None
     lines: list[str] = []
     for paragraph in document.paragraphs:
         style = (paragraph.style.name if paragraph.style is not None else "") or ""
@@ -94,8 +101,10 @@ def _read_docx(path: Path) -> str:
 
 
 READERS: dict[str, Callable[[Path], str]] = {
-    ".txt": _read_text, ".text": _read_text,
-    ".md": _read_markdown, ".markdown": _read_markdown,
+    ".txt": _read_text,
+    ".text": _read_text,
+    ".md": _read_markdown,
+    ".markdown": _read_markdown,
     ".pdf": _read_pdf,
     ".docx": _read_docx,
 }
@@ -108,8 +117,10 @@ def read_document(path: Path | str) -> str:
     if reader is None:
         known = ", ".join(sorted(READERS))
         hint = " (save it as .docx)" if path.suffix.lower() in (".doc", ".odt", ".rtf") else ""
-        raise DraftError(f"{path}: cannot read {path.suffix or 'files without an extension'}{hint}: "
-                         f"give a document ending in {known}")
+        raise DraftError(
+            f"{path}: cannot read {path.suffix or 'files without an extension'}{hint}: "
+            f"give a document ending in {known}"
+        )
     if not path.exists():
         raise DraftError(f"{path}: no such file: check the path")
     if not path.is_file():

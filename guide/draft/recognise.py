@@ -17,8 +17,10 @@ from .text import SLOT, URL, Hit, Masked, capitalise, clean_spaces, find, find_a
 # --- vocabulary (accent-free, matched case-insensitively unless said) -----------------------------
 
 NOCASE = re.IGNORECASE
-DETERMINER = (r"(?:le|la|les|l'|un|une|des|du|de la|de l'|au|aux|votre|vos|ton|ta|tes|son|sa|ses|"
-              r"the|a|an|your|their)")
+DETERMINER = (
+    r"(?:le|la|les|l'|un|une|des|du|de la|de l'|au|aux|votre|vos|ton|ta|tes|son|sa|ses|"
+    r"the|a|an|your|their)"
+)
 NAME_WORD = r"(?:intitulee?|nommee?|appelee?|libellee?|labell?ed|called|named|titled)"
 CLAUSE_END = r"(?=\s*[,;:.()…]|$| et | puis | then | and | en bas| en haut| a droite| a gauche)"
 # An unquoted name: a capital, then anything up to the clause's end (case-sensitive on purpose).
@@ -41,8 +43,10 @@ ROLE_NOUN = "(?i:" + "|".join(pattern for pattern, _, _ in ROLE_NOUNS) + ")"
 VERBS: dict[str, str] = {
     "click": r"cliqu(?:ez|er|ant)|appuy(?:ez|er) sur|click(?:ing)?|tap|press",
     "use": r"utilis(?:ez|er)|use|using|activ(?:ez|er)|ouvr(?:ez|ir)",
-    "fill": (r"saisi(?:ssez|r)|renseign(?:ez|er)|entr(?:ez|er)|tap(?:ez|er)|indiqu(?:ez|er)|"
-             r"rempli(?:ssez|r)|inscri(?:vez|re)|enter|type|fill in|input|provide"),
+    "fill": (
+        r"saisi(?:ssez|r)|renseign(?:ez|er)|entr(?:ez|er)|tap(?:ez|er)|indiqu(?:ez|er)|"
+        r"rempli(?:ssez|r)|inscri(?:vez|re)|enter|type|fill in|input|provide"
+    ),
     "confirm": r"confirm(?:ez|er)|ressaisi(?:ssez|r)|retap(?:ez|er)|confirm|re-?enter|re-?type",
     "choose": r"choisi(?:ssez|r)|selectionn(?:ez|er)|opt(?:ez|er) pour|choose|select|pick",
     "check": r"coch(?:ez|er)|tick|check",
@@ -58,24 +62,35 @@ OUTSIDE = re.compile(
     r"(?:envoy|adress)(?:ez|er) un (?:mail|courriel|e-mail|message|sms|courrier)|appel(?:ez|er) le|telephon(?:ez|er)|"
     r"you will receive|you'll receive|(?:once|when|after) you(?: have)? receive|"
     r"check your (?:inbox|e-?mail|mailbox|phone|messages)|open your (?:inbox|mailbox|e-?mail)|"
-    r"contact (?:the|your|us)|write to|send an? (?:e-?mail|message|letter)|call the)", NOCASE)
+    r"contact (?:the|your|us)|write to|send an? (?:e-?mail|message|letter)|call the)",
+    NOCASE,
+)
 RESULT = re.compile(
     r"\b(?:vous (?:serez|etes) (?:alors |automatiquement )?redirigee?s?|vous (?:accederez|arriverez|arrivez)|"
     r"vous (?:serez|etes) (?:alors )?(?:dirigee?|renvoyee?|amenee?)|la page .{0,60}s'(?:affiche|ouvre)|"
-    r"you (?:will be|are) (?:then )?(?:redirected|taken|brought|sent)|you will (?:reach|land on|arrive))", NOCASE)
+    r"you (?:will be|are) (?:then )?(?:redirected|taken|brought|sent)|you will (?:reach|land on|arrive))",
+    NOCASE,
+)
 CONDITION = re.compile(r"^(?P<cond>(?:si|s'|en cas d[e']|if|in case of|should)\b[^,]*?),\s*(?P<then>.+)$", NOCASE)
 EXPECT = re.compile(
     r"(?:(?:le|un) message|la mention|le texte|the (?:message|text|words?))\s*⟦(?P<a>\d+)⟧"
     r"|⟦(?P<b>\d+)⟧\s*(?:s'affiche|apparait|est affichee?|is (?:displayed|shown)|appears)"
-    r"|(?:vous (?:verrez|voyez)|you (?:will )?see)\s*(?:\w+\s+){0,3}⟦(?P<c>\d+)⟧", NOCASE)
+    r"|(?:vous (?:verrez|voyez)|you (?:will )?see)\s*(?:\w+\s+){0,3}⟦(?P<c>\d+)⟧",
+    NOCASE,
+)
 WITHIN = re.compile(
     r"\b(?:dans|depuis|sous|in|from|under)\s+(?:le|la|l'|the)?\s*(?:bloc|zone|encadre|cadre|section|panneau|rubrique|"
     r"partie|espace|bandeau|fenetre|block|box|panel|area|banner|window|menu)\s*(?:intitulee?|titled|called)?\s*"
-    r"⟦(?P<a>\d+)⟧|\bin\s+the\s+⟦(?P<b>\d+)⟧\s+(?:block|section|box|panel|area|banner|window|menu)", NOCASE)
+    r"⟦(?P<a>\d+)⟧|\bin\s+the\s+⟦(?P<b>\d+)⟧\s+(?:block|section|box|panel|area|banner|window|menu)",
+    NOCASE,
+)
 KEY = re.compile(r"\b(?:appuy(?:ez|er) sur|press)(?: la touche| the)?\s+(?:Entree|Enter|Tab|Echap|Escape)\b", NOCASE)
 # Where the object of a verb stops: the next clause or a complement.
-OBJECT_END = re.compile(r"\s*(?:[,;:.(…]| et | puis | dans | sur | pour | afin | avant | a partir | "
-                        r"and | then | in | on | into | for | before |$)", NOCASE)
+OBJECT_END = re.compile(
+    r"\s*(?:[,;:.(…]| et | puis | dans | sur | pour | afin | avant | a partir | "
+    r"and | then | in | on | into | for | before |$)",
+    NOCASE,
+)
 
 
 @dataclass
@@ -199,7 +214,7 @@ def recognise(sentence: str) -> Recognised:
     if verb is None:
         return found
     kind, hit = verb
-    rest = text[hit.end():]
+    rest = text[hit.end() :]
     url = URL.search(sentence)
     if kind == "goto" and url:
         found.opens = url.group(0)
@@ -224,8 +239,10 @@ def _element(found: Recognised, rest: str, masked: Masked, skip: set[int], defau
     if kind == "field":
         kind = "label"
     if named.name is None:
-        found.todos.append(f'the document does not name this {named.noun or "element"}: write target: '
-                           f'{kind if kind != "list" else "label"} "…" with the name the page shows, and an action')
+        found.todos.append(
+            f"the document does not name this {named.noun or 'element'}: write target: "
+            f'{kind if kind != "list" else "label"} "…" with the name the page shows, and an action'
+        )
         return
     if guessed:
         said = f"« {named.noun} »" if named.noun else "no element type"
@@ -243,8 +260,10 @@ def _name_todos(found: Recognised, named: Named) -> None:
     if not named.quoted:
         found.todos.append(f"the name {name!r} is not quoted in the document: check it is the page's exact name")
     if name.isupper() and len(name) > 3:
-        found.todos.append("the document writes this name in capitals; pages often set capitals by CSS: "
-                           "use the name as the page's text has it")
+        found.todos.append(
+            "the document writes this name in capitals; pages often set capitals by CSS: "
+            "use the name as the page's text has it"
+        )
 
 
 def _click(found: Recognised, verb: str, rest: str, masked: Masked, skip: set[int]) -> None:
@@ -269,8 +288,10 @@ def _fill(found: Recognised, verb: str, rest: str, masked: Masked, skip: set[int
         label = masked.names[int(obj[1:-1])]  # « Saisissez « Identifiant » »: the field by its label
     elif obj:
         label = capitalise(masked.unmask(obj))
-        found.todos.append(f"the document does not name the field: label {label!r} is guessed from "
-                           "the sentence, check the page's label")
+        found.todos.append(
+            f"the document does not name the field: label {label!r} is guessed from "
+            "the sentence, check the page's label"
+        )
     else:
         found.action = None
         found.todos.append('which field? write target: label "…" (the field\'s label), action: fill')
@@ -294,13 +315,18 @@ def _confirm(found: Recognised, verb: str, rest: str, masked: Masked, skip: set[
         end = find(OBJECT_END, phrase)
         label = f"{_infinitive(verb)} {masked.unmask(phrase[: end.start()] if end else phrase).strip()}"
         found.target = Target("label", label)
-        found.todos[-1] = (f"the document does not name the confirmation field: label {label!r} "
-                           "is guessed, check the page's label")
+        found.todos[-1] = (
+            f"the document does not name the confirmation field: label {label!r} is guessed, check the page's label"
+        )
 
 
 def _choose(found: Recognised, verb: str, rest: str, masked: Masked, skip: set[int]) -> None:
-    listed = find(r"⟦(?P<a>\d+)⟧\s*(?:dans|from|in)\s+(?:la|le|l'|the)?\s*(?:liste|menu|list|drop-?down)"
-                  r"(?:\s+deroulante)?\s*⟦(?P<b>\d+)⟧", rest, NOCASE)
+    listed = find(
+        r"⟦(?P<a>\d+)⟧\s*(?:dans|from|in)\s+(?:la|le|l'|the)?\s*(?:liste|menu|list|drop-?down)"
+        r"(?:\s+deroulante)?\s*⟦(?P<b>\d+)⟧",
+        rest,
+        NOCASE,
+    )
     if listed:
         found.action, found.value = "select", masked.names[int(listed["a"] or 0)]
         found.target = Target("label", masked.names[int(listed["b"] or 0)])
@@ -359,8 +385,16 @@ def _validate(found: Recognised, verb: str, rest: str, masked: Masked, skip: set
     found.todos.append(f"button name {found.target.name!r} is guessed from the verb: check the page's button")
 
 
-HANDLERS = {"click": _click, "use": _use, "fill": _fill, "confirm": _confirm, "choose": _choose,
-            "check": _check, "validate": _validate, "goto": _use}
+HANDLERS = {
+    "click": _click,
+    "use": _use,
+    "fill": _fill,
+    "confirm": _confirm,
+    "choose": _choose,
+    "check": _check,
+    "validate": _validate,
+    "goto": _use,
+}
 
 
 # --- conditions -----------------------------------------------------------------------------------
@@ -380,12 +414,16 @@ def condition_question(condition: str, lang: str) -> str:
     text = re.sub(r"^(?:si|s'|if)\s*", "", condition.strip(" :,."), flags=NOCASE)
     text = re.sub(r"^(?:en cas d[e']|in case of)\s*", "", text, flags=NOCASE)
     inversions = [
-        (r"^vous n'avez pas (.+)$", r"N'avez-vous pas \1"), (r"^vous avez (.+)$", r"Avez-vous \1"),
-        (r"^vous n'êtes pas (.+)$", r"N'êtes-vous pas \1"), (r"^vous êtes (.+)$", r"Êtes-vous \1"),
-        (r"^you have not (\w+ed\b.*)$", r"Have you not \1"), (r"^you have (\w+ed\b.*)$", r"Have you \1"),
+        (r"^vous n'avez pas (.+)$", r"N'avez-vous pas \1"),
+        (r"^vous avez (.+)$", r"Avez-vous \1"),
+        (r"^vous n'êtes pas (.+)$", r"N'êtes-vous pas \1"),
+        (r"^vous êtes (.+)$", r"Êtes-vous \1"),
+        (r"^you have not (\w+ed\b.*)$", r"Have you not \1"),
+        (r"^you have (\w+ed\b.*)$", r"Have you \1"),
         (r"^you have (.+)$", r"Do you have \1"),
         (r"^you (did|do|can|could|will|would|were|are) not (.+)$", r"\1 you not \2"),
-        (r"^you are (.+)$", r"Are you \1"), (r"^you (\w+) (.+)$", r"Do you \1 \2"),
+        (r"^you are (.+)$", r"Are you \1"),
+        (r"^you (\w+) (.+)$", r"Do you \1 \2"),
     ]
     mark = " ?" if lang == "fr" else "?"
     for pattern, replacement in inversions:

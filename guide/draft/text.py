@@ -109,7 +109,7 @@ def repair_columns(line: str, known: Counter[str]) -> list[str] | None:
         for j in range(1, len(right)):
             if _joins(left[-1], right[j], known):
                 column_a = left[: i - 1] + [first] + right[1:j]
-                column_b = left[i:-1] + [left[-1] + right[j]] + right[j + 1:]
+                column_b = left[i:-1] + [left[-1] + right[j]] + right[j + 1 :]
                 if column_b and column_b != [left[-1] + right[j]]:
                     solutions.append((" ".join(column_a), " ".join(column_b)))
     if len(solutions) != 1:
@@ -143,12 +143,97 @@ def content_stems(text: str, stop: Iterable[str]) -> set[str]:
 
 
 # Words that carry no content, for similarity and coverage (French and English).
-STOP_WORDS = frozenset("""
-a à au aux avec ce ces cet cette d dans de des du en et il ils elle la le les l leur leurs lui ma
-mes mon n ne nos notre ou où par pas pour qu que qui s sa se ses si son sur ta te tes ton un une
-vos votre vous y est sont être été
-an and are as at be by for from in into is it its of on or the their then this to with you your
-""".split())
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "à",
+        "au",
+        "aux",
+        "avec",
+        "ce",
+        "ces",
+        "cet",
+        "cette",
+        "d",
+        "dans",
+        "de",
+        "des",
+        "du",
+        "en",
+        "et",
+        "il",
+        "ils",
+        "elle",
+        "la",
+        "le",
+        "les",
+        "l",
+        "leur",
+        "leurs",
+        "lui",
+        "ma",
+        "mes",
+        "mon",
+        "n",
+        "ne",
+        "nos",
+        "notre",
+        "ou",
+        "où",
+        "par",
+        "pas",
+        "pour",
+        "qu",
+        "que",
+        "qui",
+        "s",
+        "sa",
+        "se",
+        "ses",
+        "si",
+        "son",
+        "sur",
+        "ta",
+        "te",
+        "tes",
+        "ton",
+        "un",
+        "une",
+        "vos",
+        "votre",
+        "vous",
+        "y",
+        "est",
+        "sont",
+        "être",
+        "été",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "the",
+        "their",
+        "then",
+        "this",
+        "to",
+        "with",
+        "you",
+        "your",
+    ]
+)
 
 
 def plain(text: str) -> str:
@@ -171,7 +256,7 @@ class Hit:
     def __getitem__(self, group: int | str) -> str | None:
         if self.match.group(group) is None:
             return None
-        return self.text[self.match.start(group):self.match.end(group)]
+        return self.text[self.match.start(group) : self.match.end(group)]
 
     def start(self) -> int:
         return self.match.start()

@@ -12,10 +12,15 @@ NOCASE = re.IGNORECASE
 # What a rule says → a JavaScript regular expression (the overlay evaluates it in the page).
 RULE_PATTERNS: list[tuple[str, str]] = [
     (r"entre (\d+) et (\d+) caracteres|between (\d+) and (\d+) char", "^.{{{0},{1}}}$"),
-    (r"(?:au moins|minimum|au minimum|at least|a minimum of|minimum of) (\d+) (?:caracteres|characters|chars|signes)"
-     r"|(\d+) (?:caracteres|characters) (?:minimum|au minimum|or more)", "^.{{{0},}}$"),
-    (r"(?:au plus|maximum|au maximum|at most|no more than|a maximum of) (\d+) (?:caracteres|characters|chars)",
-     "^.{{0,{0}}}$"),
+    (
+        r"(?:au moins|minimum|au minimum|at least|a minimum of|minimum of) (\d+) (?:caracteres|characters|chars|signes)"
+        r"|(\d+) (?:caracteres|characters) (?:minimum|au minimum|or more)",
+        "^.{{{0},}}$",
+    ),
+    (
+        r"(?:au plus|maximum|au maximum|at most|no more than|a maximum of) (\d+) (?:caracteres|characters|chars)",
+        "^.{{0,{0}}}$",
+    ),
     (r"minuscules?|lower-? ?case|small letters?", "[a-z]"),
     (r"majuscules?|upper-? ?case|capital letters?|capitals", "[A-Z]"),
     (r"chiffres?|digits?|numbers?|numerals?", "[0-9]"),
@@ -24,10 +29,12 @@ RULE_PATTERNS: list[tuple[str, str]] = [
     (r"(?:commence|commencant|starts?|starting|begins?) (?:par|with) (\S+)", "^{0}"),
 ]
 UNDERSCORE_EXCLUDED = re.compile(r"underscore|_ n'est pas|souligne|_ (?:is|does) not", NOCASE)
-RULES_INTRO = re.compile(r"\b(?:regles?|rules?|doit (?:etre compose|contenir|comporter)|must (?:contain|include|be))\b",
-                         NOCASE)
-UNCHECKABLE = re.compile(r"different (?:a chaque fois|du precedent|des precedents)|different from (?:the )?previous",
-                         NOCASE)
+RULES_INTRO = re.compile(
+    r"\b(?:regles?|rules?|doit (?:etre compose|contenir|comporter)|must (?:contain|include|be))\b", NOCASE
+)
+UNCHECKABLE = re.compile(
+    r"different (?:a chaque fois|du precedent|des precedents)|different from (?:the )?previous", NOCASE
+)
 
 
 def js_escape(text: str) -> str:
@@ -52,9 +59,13 @@ def _rule_text(fragment: str) -> str:
     """The fragment without its lead-in: `Il doit être composé d'au moins 8 caractères` → au moins 8…"""
     text = re.sub(r"^.*?\b(?:regles?|rules?)\b[^:]*:\s*", "", fragment.strip(), flags=NOCASE)
     text = re.sub(r"^(?:and |et |or |ou )", "", text, flags=NOCASE)
-    text = re.sub(r"^(?:il |elle |(?:le|votre) mot de passe |it |(?:the|your) password )?\w?(?:doit|must)\s+"
-                  r"(?:etre compose|être composé|contenir|comporter|avoir|inclure|be|contain|include|have)e?\s*",
-                  "", text, flags=NOCASE)
+    text = re.sub(
+        r"^(?:il |elle |(?:le|votre) mot de passe |it |(?:the|your) password )?\w?(?:doit|must)\s+"
+        r"(?:etre compose|être composé|contenir|comporter|avoir|inclure|be|contain|include|have)e?\s*",
+        "",
+        text,
+        flags=NOCASE,
+    )
     text = re.sub(r"^(?:contenir|comporter|inclure|contain|include|have)\s+", "", text, flags=NOCASE)
     text = re.sub(r"^(?:d'|de |of )(?=au moins|at least)", "", text, flags=NOCASE)
     text = re.sub(r"\)[^)]*$", ")", text) if "(" in text else text.rstrip(" :.;")
@@ -93,13 +104,46 @@ KINDS: list[tuple[str, str]] = [  # what the field asks for → a fake value (ne
     (r"prenom|first name|given name", "Camille"),
     (r"nom|name|surname", "Martin"),
 ]
-CONFIRMATION = re.compile(r"^(?:confirm(?:er|ez|ation)?|repeat|retype|re-?enter|ressaisi\w*|retap\w*|repetez|repeter)"
-                          r"\s*(?:du |de la |de l'|le |la |l'|les |votre |vos |your |the |of )?", NOCASE)
+CONFIRMATION = re.compile(
+    r"^(?:confirm(?:er|ez|ation)?|repeat|retype|re-?enter|ressaisi\w*|retap\w*|repetez|repeter)"
+    r"\s*(?:du |de la |de l'|le |la |l'|les |votre |vos |your |the |of )?",
+    NOCASE,
+)
 SUFFIX = re.compile(r"\b(?:en|ending in|se terminant par|finissant par)\s+(-[A-Za-z0-9]+)\b", NOCASE)
 
 
-DETERMINERS = frozenset("le la les l un une des du votre vos ton ta tes son sa ses mon ma mes notre nos "
-                        "the a an your their my our".split())
+DETERMINERS = frozenset(
+    [
+        "le",
+        "la",
+        "les",
+        "l",
+        "un",
+        "une",
+        "des",
+        "du",
+        "votre",
+        "vos",
+        "ton",
+        "ta",
+        "tes",
+        "son",
+        "sa",
+        "ses",
+        "mon",
+        "ma",
+        "mes",
+        "notre",
+        "nos",
+        "the",
+        "a",
+        "an",
+        "your",
+        "their",
+        "my",
+        "our",
+    ]
+)
 
 
 def variable_name(phrase: str) -> str:

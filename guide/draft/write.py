@@ -190,8 +190,9 @@ def _option(out: Writer, option: DraftOption, indent: int) -> None:
     out.key(inner, "label", option.label)
     out.key(inner, "note", option.note)
     if option.when:
-        pairs = ", ".join(f"{flow_scalar(q)}: [{', '.join(flow_scalar(a) for a in answers)}]"
-                          for q, answers in option.when.items())
+        pairs = ", ".join(
+            f"{flow_scalar(q)}: [{', '.join(flow_scalar(a) for a in answers)}]" for q, answers in option.when.items()
+        )
         out.line(inner, f"when: {{{pairs}}}")
     if option.steps:
         out.line(inner, "steps:")

@@ -17,7 +17,9 @@ def summary_table(results: list[BranchResult]) -> Table:
         if result.drift:
             verdict = f"[red]drift[/] at {result.drift.step_id}"
         elif result.failures:
-            verdict = f"[yellow]flaky[/] ({len(result.failures)} failed attempt{'s' if len(result.failures) > 1 else ''})"
+            verdict = (
+                f"[yellow]flaky[/] ({len(result.failures)} failed attempt{'s' if len(result.failures) > 1 else ''})"
+            )
         else:
             verdict = "[green]ok[/]"
         table.add_row(result.flow_id, result.branch, str(result.steps), verdict, f"{result.seconds:.2f} s")
@@ -31,8 +33,9 @@ def print_results(console: Console, results: list[BranchResult]) -> None:
             console.print(f"\n[bold red]✗ {result.flow_id} › {result.branch}[/]", highlight=False)
             console.print(result.drift.text(), markup=False, highlight=False)
         elif result.failures:
-            console.print(f"\n[bold yellow]~ {result.flow_id} › {result.branch}: flaky — drifted, then passed[/]",
-                          highlight=False)
+            console.print(
+                f"\n[bold yellow]~ {result.flow_id} › {result.branch}: flaky — drifted, then passed[/]", highlight=False
+            )
             console.print(result.failures[0].text(), markup=False, highlight=False)
         for warning in result.warnings:
             console.print(f"[yellow]! {result.flow_id} › {result.branch}: {warning}[/]", highlight=False)

@@ -34,8 +34,10 @@ def workflow_commands(results: list[BranchResult]) -> list[str]:
         kind = "error" if result.drift else "warning"
         what = "drift" if result.drift else "flaky (drifted, then passed)"
         title = f"{result.flow_id} › {result.branch}: {what}, {report.problem} at step {report.step_id}"
-        lines.append(f"::{kind} file={_property(report.file)},line={report.line},title={_property(title)}::"
-                     f"{_data(report.text())}")
+        lines.append(
+            f"::{kind} file={_property(report.file)},line={report.line},title={_property(title)}::"
+            f"{_data(report.text())}"
+        )
     return lines
 
 
@@ -57,8 +59,9 @@ def on_github(environ: Mapping[str, str] = os.environ) -> bool:
     return environ.get("GITHUB_ACTIONS") == "true"
 
 
-def report(results: list[BranchResult], print_line: Callable[[str], None],
-           environ: Mapping[str, str] = os.environ) -> None:
+def report(
+    results: list[BranchResult], print_line: Callable[[str], object], environ: Mapping[str, str] = os.environ
+) -> None:
     """Print the annotations, and append the summary to $GITHUB_STEP_SUMMARY when it is set."""
     for line in workflow_commands(results):
         print_line(line)

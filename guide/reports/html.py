@@ -315,8 +315,9 @@ class Report:
         if report.url:
             rows.append(("url", f"<code>{esc(report.url)}</code>"))
         rows.append(("fix", esc(report.fix)))
-        listed = "".join(f'<div class="{key}"><dt>{esc(say(ROWS[key]))}</dt><dd>{value}</dd></div>'
-                         for key, value in rows)
+        listed = "".join(
+            f'<div class="{key}"><dt>{esc(say(ROWS[key]))}</dt><dd>{value}</dd></div>' for key, value in rows
+        )
         css = "drift attempt" if attempt else "drift"
         return (
             f'<section class="{css}" aria-label="{esc(title)}"><h4>{esc(title)}</h4><dl>{listed}</dl>'
@@ -351,9 +352,7 @@ class Report:
             label=f"<strong>{esc(trace)}</strong>",
             text=esc(say("to replay the branch step by step in Playwright's trace viewer")),
         )
-        return (
-            f'<div class="trace"><p>{line}</p><p><code class="command">{esc(command)}</code></p>{linked}</div>'
-        )
+        return f'<div class="trace"><p>{line}</p><p><code class="command">{esc(command)}</code></p>{linked}</div>'
 
     def extras(self, result: BranchResult) -> list[str]:
         """Warnings, blocked requests by host and explanations, each folded away."""
@@ -370,8 +369,9 @@ class Report:
                 f"<li><strong>{esc(host)}</strong> ({len(items)}){self.bullets(items, code=True)}</li>"
                 for host, items in hosts.items()
             )
-            summary = say("Requests blocked outside the fixtures ({n}, {hosts} host(s))", n=len(result.blocked),
-                          hosts=len(hosts))
+            summary = say(
+                "Requests blocked outside the fixtures ({n}, {hosts} host(s))", n=len(result.blocked), hosts=len(hosts)
+            )
             parts.append(self.folded("blocked", summary, f"<ul>{listed}</ul>"))
         if result.notes:
             said = say("Explanations (--explain) ({n})", n=len(result.notes))

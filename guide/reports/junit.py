@@ -33,23 +33,34 @@ def junit_xml(results: list[BranchResult]) -> bytes:
     for result in results:
         by_flow.setdefault(result.flow_id, []).append(result)
     for flow_id, items in by_flow.items():
-        suite = ET.SubElement(suites, "testsuite", name=flow_id, tests=str(len(items)),
-                              failures=str(sum(not r.passed for r in items)), errors="0",
-                              time=f"{sum(r.seconds for r in items):.3f}", file=items[0].flow_file)
+        suite = ET.SubElement(
+            suites,
+            "testsuite",
+            name=flow_id,
+            tests=str(len(items)),
+            failures=str(sum(not r.passed for r in items)),
+            errors="0",
+            time=f"{sum(r.seconds for r in items):.3f}",
+            file=items[0].flow_file,
+        )
         for result in items:
-            case = ET.SubElement(suite, "testcase", classname=flow_id, name=result.branch,
-                                 time=f"{result.seconds:.3f}", file=result.flow_file)
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=flow_id,
+                name=result.branch,
+                time=f"{result.seconds:.3f}",
+                file=result.flow_file,
+            )
             if result.drift:
                 case.set("line", str(result.drift.line))
-                failure = ET.SubElement(case, "failure", message=_message(result.drift),
-                                        type="drift")
+                failure = ET.SubElement(case, "failure", message=_message(result.drift), type="drift")
                 failure.text = result.drift.text()
                 _attachments(case, result.drift)
             # Surefire's rerun format: earlier failed attempts of a failing case, or of a flaky one
             tag = "rerunFailure" if result.drift else "flakyFailure"
             for earlier in result.failures:
-                flaky = ET.SubElement(case, tag, message=_message(earlier),
-                                      type="drift")
+                flaky = ET.SubElement(case, tag, message=_message(earlier), type="drift")
                 ET.SubElement(flaky, "stackTrace").text = earlier.text()
                 _attachments(flaky, earlier)
     ET.indent(suites)

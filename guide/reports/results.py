@@ -42,8 +42,16 @@ class DriftReport:
     @classmethod
     def from_drift(cls, drift: Drift, values: Values) -> DriftReport:
         """The report of a drift, every text that could hold a secret masked."""
-        return cls(drift.where, drift.step.id, values.mask(drift.step.instruction), drift.problem,
-                   values.mask(drift.expected), values.mask(drift.found), drift.fix, values.mask(drift.url))
+        return cls(
+            drift.where,
+            drift.step.id,
+            values.mask(drift.step.instruction),
+            drift.problem,
+            values.mask(drift.expected),
+            values.mask(drift.found),
+            drift.fix,
+            values.mask(drift.url),
+        )
 
     @property
     def file(self) -> str:
@@ -165,8 +173,10 @@ def load(path: Path) -> tuple[list[BranchResult], RunInfo]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("format") != FORMAT:
-            raise ResultFileError(f"{path}: result file format {data.get('format')!r}, expected {FORMAT}: "
-                                  "make it with the same guide version")
+            raise ResultFileError(
+                f"{path}: result file format {data.get('format')!r}, expected {FORMAT}: "
+                "make it with the same guide version"
+            )
         return [BranchResult.from_dict(r) for r in data["results"]], RunInfo(**data["run"])
     except ResultFileError:
         raise

@@ -25,8 +25,8 @@ from __future__ import annotations
 import re
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 try:
     from .make_variants import VariantError, _cut, _read, _sub, _write, replace
@@ -62,35 +62,51 @@ def _gov_pages(root: Path) -> list[str]:
 # Drift variants
 # --------------------------------------------------------------------------
 
+
 def renamed_button(root: Path) -> None:
     """douane "Mot de passe oublié": button "Réinitialiser" becomes "Valider"."""
-    replace(root, DOUANE_OUBLI,
-            '<button class="fr-btn" type="submit">Réinitialiser</button>',
-            '<button class="fr-btn" type="submit">Valider</button>')
+    replace(
+        root,
+        DOUANE_OUBLI,
+        '<button class="fr-btn" type="submit">Réinitialiser</button>',
+        '<button class="fr-btn" type="submit">Valider</button>',
+    )
 
 
 def removed_link(root: Path) -> None:
     """douane login page: the "MOT DE PASSE OUBLIÉ ?" link disappears."""
-    replace(root, DOUANE_SSO,
-            '         <p class="fr-mt-2w fr-mb-0"><a class="fr-link lien-majuscules" '
-            'href="https://connexion.douane.gouv.fr/motDePasseOublie">Mot de passe oublié&#8239;?</a></p>\n',
-            '')
+    replace(
+        root,
+        DOUANE_SSO,
+        '         <p class="fr-mt-2w fr-mb-0"><a class="fr-link lien-majuscules" '
+        'href="https://connexion.douane.gouv.fr/motDePasseOublie">Mot de passe oublié&#8239;?</a></p>\n',
+        "",
+    )
 
 
 def hidden_element(root: Path) -> None:
     """DGFiP login page: the "Mot de passe -xt oublié" link is still there but display:none."""
-    replace(root, DGFIP_INDEX,
-            '<a class="fr-link" href="https://portail.dgfip.finances.gouv.fr/motdepasse-oublie">Mot de passe -xt oublié</a>',
-            '<a class="fr-link" href="https://portail.dgfip.finances.gouv.fr/motdepasse-oublie" style="display:none">'
-            'Mot de passe -xt oublié</a>')
+    replace(
+        root,
+        DGFIP_INDEX,
+        '<a class="fr-link" href="https://portail.dgfip.finances.gouv.fr/motdepasse-oublie">Mot de passe -xt oublié</a>',
+        '<a class="fr-link" href="https://portail.dgfip.finances.gouv.fr/motdepasse-oublie" style="display:none">'
+        "Mot de passe -xt oublié</a>",
+    )
 
 
 def duplicated_button(root: Path) -> None:
     """douane reset form: a second "Réinitialiser" button at the top of the form."""
-    form_open = ('<form id="form-reinitialisation" method="post" '
-                 'action="https://connexion.douane.gouv.fr/reinitialisation/confirmation" novalidate>\n')
-    replace(root, DOUANE_REINIT, form_open,
-            form_open + '      <p><button class="fr-btn fr-btn--secondary" type="submit">Réinitialiser</button></p>\n')
+    form_open = (
+        '<form id="form-reinitialisation" method="post" '
+        'action="https://connexion.douane.gouv.fr/reinitialisation/confirmation" novalidate>\n'
+    )
+    replace(
+        root,
+        DOUANE_REINIT,
+        form_open,
+        form_open + '      <p><button class="fr-btn fr-btn--secondary" type="submit">Réinitialiser</button></p>\n',
+    )
 
 
 PROFESSIONNELS_MAIN = """<main id="contenu" role="main">
@@ -119,18 +135,30 @@ PROFESSIONNELS_MAIN = """<main id="contenu" role="main">
 def wrong_link(root: Path) -> None:
     """douane home: "Se connecter" leads to the "Professionnels" page instead of the login page."""
     text = _read(root, DOUANE_INDEX)
-    replace(root, DOUANE_INDEX,
-            f'<a class="fr-btn fr-btn--account" href="{SSO_URL}">Se connecter</a>',
-            '<a class="fr-btn fr-btn--account" href="https://www.douane.gouv.fr/professionnels">Se connecter</a>')
+    replace(
+        root,
+        DOUANE_INDEX,
+        f'<a class="fr-btn fr-btn--account" href="{SSO_URL}">Se connecter</a>',
+        '<a class="fr-btn fr-btn--account" href="https://www.douane.gouv.fr/professionnels">Se connecter</a>',
+    )
     # The target page exists in this variant only, built from the home page's header/footer.
     page, _ = _cut(text, '<main id="contenu" role="main">', "</main>\n", DOUANE_INDEX)
-    page = _sub(page, "<title>Accueil | douane.gouv.fr</title>",
-                "<title>Professionnels | douane.gouv.fr</title>", DOUANE_INDEX)
-    page = _sub(page, '<a class="fr-nav__link" href="https://www.douane.gouv.fr/" target="_self" aria-current="page">Accueil</a>',
-                '<a class="fr-nav__link" href="https://www.douane.gouv.fr/" target="_self">Accueil</a>', DOUANE_INDEX)
-    page = _sub(page, '<a class="fr-nav__link" href="https://www.douane.gouv.fr/professionnels" target="_self">Professionnels</a>',
-                '<a class="fr-nav__link" href="https://www.douane.gouv.fr/professionnels" target="_self" '
-                'aria-current="page">Professionnels</a>', DOUANE_INDEX)
+    page = _sub(
+        page, "<title>Accueil | douane.gouv.fr</title>", "<title>Professionnels | douane.gouv.fr</title>", DOUANE_INDEX
+    )
+    page = _sub(
+        page,
+        '<a class="fr-nav__link" href="https://www.douane.gouv.fr/" target="_self" aria-current="page">Accueil</a>',
+        '<a class="fr-nav__link" href="https://www.douane.gouv.fr/" target="_self">Accueil</a>',
+        DOUANE_INDEX,
+    )
+    page = _sub(
+        page,
+        '<a class="fr-nav__link" href="https://www.douane.gouv.fr/professionnels" target="_self">Professionnels</a>',
+        '<a class="fr-nav__link" href="https://www.douane.gouv.fr/professionnels" target="_self" '
+        'aria-current="page">Professionnels</a>',
+        DOUANE_INDEX,
+    )
     page = _sub(page, "</header>\n", "</header>\n" + PROFESSIONNELS_MAIN, DOUANE_INDEX)
     _write(root, "www.douane.gouv.fr/professionnels.html", page)
 
@@ -143,9 +171,12 @@ def changed_password_rule(root: Path) -> None:
 
 def disabled_button(root: Path) -> None:
     """DGFiP "Mot de passe -xt oublié": the "Valider" button is disabled."""
-    replace(root, DGFIP_OUBLI,
-            '<button class="fr-btn" type="submit">Valider</button>',
-            '<button class="fr-btn" type="submit" disabled>Valider</button>')
+    replace(
+        root,
+        DGFIP_OUBLI,
+        '<button class="fr-btn" type="submit">Valider</button>',
+        '<button class="fr-btn" type="submit" disabled>Valider</button>',
+    )
 
 
 # --------------------------------------------------------------------------
@@ -205,8 +236,11 @@ def extra_banner(root: Path) -> None:
     """Every page: an information banner at the top of <body> (a DSFR notice on the government
     sites, a plain one on the webmail)."""
     gov = set(_gov_pages(root))
-    pages = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.html")
-                   if not p.relative_to(root).as_posix().startswith("cdn."))
+    pages = sorted(
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*.html")
+        if not p.relative_to(root).as_posix().startswith("cdn.")
+    )
     for rel in pages:
         replace(root, rel, "<body>\n", "<body>\n" + (NOTICE if rel in gov else MAIL_BANNER))
 
@@ -216,13 +250,20 @@ def reordered_blocks(root: Path) -> None:
     online services before the news; DGFiP home: application tiles in reverse order."""
     text = _read(root, DOUANE_INDEX)
     se_connecter = f'        <li><a class="fr-btn fr-btn--account" href="{SSO_URL}">Se connecter</a></li>\n'
-    creer = '        <li><a class="fr-btn" href="https://connexion.douane.gouv.fr/inscription">Créer mon espace</a></li>\n'
+    creer = (
+        '        <li><a class="fr-btn" href="https://connexion.douane.gouv.fr/inscription">Créer mon espace</a></li>\n'
+    )
     text = _sub(text, se_connecter + creer, creer + se_connecter, DOUANE_INDEX)
-    text, services = _cut(text, '  <section class="fr-mt-6w" aria-labelledby="services-titre">\n', "  </section>\n",
-                          DOUANE_INDEX)
+    text, services = _cut(
+        text, '  <section class="fr-mt-6w" aria-labelledby="services-titre">\n', "  </section>\n", DOUANE_INDEX
+    )
     news = '  <section aria-labelledby="actualites-titre">\n'
-    text = _sub(text, news, services.replace('class="fr-mt-6w" ', "") + news.replace(
-        "<section ", '<section class="fr-mt-6w" '), DOUANE_INDEX)
+    text = _sub(
+        text,
+        news,
+        services.replace('class="fr-mt-6w" ', "") + news.replace("<section ", '<section class="fr-mt-6w" '),
+        DOUANE_INDEX,
+    )
     _write(root, DOUANE_INDEX, text)
 
     text = _read(root, DGFIP_ACCUEIL)
@@ -242,8 +283,9 @@ def consent_accepted(root: Path) -> None:
     """Every government page as served to a returning visitor: the cookie choice is made, the
     server leaves the consent banner out (the « Gestion des cookies » panel stays)."""
     for rel in _gov_pages(root):
-        text, _ = _cut(_read(root, rel), '<div class="fr-consent-banner" id="bandeau-consentement">\n',
-                       " </ul>\n</div>\n", rel)
+        text, _ = _cut(
+            _read(root, rel), '<div class="fr-consent-banner" id="bandeau-consentement">\n', " </ul>\n</div>\n", rel
+        )
         _write(root, rel, text)
 
 

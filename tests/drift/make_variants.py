@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "handwritten"
 
@@ -44,6 +44,7 @@ class VariantError(RuntimeError):
 # --------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------
+
 
 def _read(root: Path, rel: str) -> str:
     return (root / rel).read_text(encoding="utf-8")
@@ -82,34 +83,50 @@ def _cut(text: str, start: str, end: str, rel: str) -> tuple[str, str]:
 # Drift variants
 # --------------------------------------------------------------------------
 
+
 def renamed_button(root: Path) -> None:
     """douane "Mot de passe oublié": button "Réinitialiser" becomes "Valider"."""
-    replace(root, DOUANE_OUBLI,
-            '<button class="btn" type="submit">Réinitialiser</button>',
-            '<button class="btn" type="submit">Valider</button>')
+    replace(
+        root,
+        DOUANE_OUBLI,
+        '<button class="btn" type="submit">Réinitialiser</button>',
+        '<button class="btn" type="submit">Valider</button>',
+    )
 
 
 def removed_link(root: Path) -> None:
     """douane login page: the "MOT DE PASSE OUBLIÉ ?" link disappears."""
-    replace(root, DOUANE_SSO,
-            '    <p><a href="https://connexion.douane.gouv.fr/motDePasseOublie">MOT DE PASSE OUBLIÉ ?</a></p>\n',
-            '')
+    replace(
+        root,
+        DOUANE_SSO,
+        '    <p><a href="https://connexion.douane.gouv.fr/motDePasseOublie">MOT DE PASSE OUBLIÉ ?</a></p>\n',
+        "",
+    )
 
 
 def hidden_element(root: Path) -> None:
     """DGFiP login page: the "Mot de passe -xt oublié" link is still there but display:none."""
-    replace(root, DGFIP_INDEX,
-            '<a href="https://portail.dgfip.finances.gouv.fr/motdepasse-oublie">Mot de passe -xt oublié</a>',
-            '<a href="https://portail.dgfip.finances.gouv.fr/motdepasse-oublie" style="display:none">'
-            'Mot de passe -xt oublié</a>')
+    replace(
+        root,
+        DGFIP_INDEX,
+        '<a href="https://portail.dgfip.finances.gouv.fr/motdepasse-oublie">Mot de passe -xt oublié</a>',
+        '<a href="https://portail.dgfip.finances.gouv.fr/motdepasse-oublie" style="display:none">'
+        "Mot de passe -xt oublié</a>",
+    )
 
 
 def duplicated_button(root: Path) -> None:
     """douane reset form: a second "Réinitialiser" button at the top of the form."""
-    form_open = ('<form id="form-reinitialisation" method="post" '
-                 'action="https://connexion.douane.gouv.fr/reinitialisation/confirmation" novalidate>\n')
-    replace(root, DOUANE_REINIT, form_open,
-            form_open + '    <p><button class="btn btn--secondary" type="submit">Réinitialiser</button></p>\n')
+    form_open = (
+        '<form id="form-reinitialisation" method="post" '
+        'action="https://connexion.douane.gouv.fr/reinitialisation/confirmation" novalidate>\n'
+    )
+    replace(
+        root,
+        DOUANE_REINIT,
+        form_open,
+        form_open + '    <p><button class="btn btn--secondary" type="submit">Réinitialiser</button></p>\n',
+    )
 
 
 PROFESSIONNELS_MAIN = """<main id="contenu">
@@ -134,19 +151,30 @@ PROFESSIONNELS_MAIN = """<main id="contenu">
 def wrong_link(root: Path) -> None:
     """douane home: "Se connecter" leads to the "Professionnels" page instead of the login page."""
     text = _read(root, DOUANE_INDEX)
-    replace(root, DOUANE_INDEX,
-            '<a class="btn" href="https://connexion.douane.gouv.fr/saml/singleSignOn?SAMLRequest='
-            'nZJPj9owEMW%2FSuR7%2FhAICxYg0UVv">Se connecter</a>',
-            '<a class="btn" href="https://www.douane.gouv.fr/professionnels">Se connecter</a>')
+    replace(
+        root,
+        DOUANE_INDEX,
+        '<a class="btn" href="https://connexion.douane.gouv.fr/saml/singleSignOn?SAMLRequest='
+        'nZJPj9owEMW%2FSuR7%2FhAICxYg0UVv">Se connecter</a>',
+        '<a class="btn" href="https://www.douane.gouv.fr/professionnels">Se connecter</a>',
+    )
     # The target page exists in this variant only, built from the home page's header/footer.
     page, _ = _cut(text, "<main ", "</main>", DOUANE_INDEX)
-    page = _sub(page, "<title>Accueil | douane.gouv.fr</title>",
-                "<title>Professionnels | douane.gouv.fr</title>", DOUANE_INDEX)
-    page = _sub(page, '<a href="https://www.douane.gouv.fr/" aria-current="page">Accueil</a>',
-                '<a href="https://www.douane.gouv.fr/">Accueil</a>', DOUANE_INDEX)
-    page = _sub(page, '<a href="https://www.douane.gouv.fr/professionnels">Professionnels</a>',
-                '<a href="https://www.douane.gouv.fr/professionnels" aria-current="page">Professionnels</a>',
-                DOUANE_INDEX)
+    page = _sub(
+        page, "<title>Accueil | douane.gouv.fr</title>", "<title>Professionnels | douane.gouv.fr</title>", DOUANE_INDEX
+    )
+    page = _sub(
+        page,
+        '<a href="https://www.douane.gouv.fr/" aria-current="page">Accueil</a>',
+        '<a href="https://www.douane.gouv.fr/">Accueil</a>',
+        DOUANE_INDEX,
+    )
+    page = _sub(
+        page,
+        '<a href="https://www.douane.gouv.fr/professionnels">Professionnels</a>',
+        '<a href="https://www.douane.gouv.fr/professionnels" aria-current="page">Professionnels</a>',
+        DOUANE_INDEX,
+    )
     page = _sub(page, "</header>\n", "</header>\n" + PROFESSIONNELS_MAIN, DOUANE_INDEX)
     _write(root, "www.douane.gouv.fr/professionnels.html", page)
 
@@ -159,9 +187,12 @@ def changed_password_rule(root: Path) -> None:
 
 def disabled_button(root: Path) -> None:
     """DGFiP "Mot de passe -xt oublié": the "Valider" button is disabled."""
-    replace(root, DGFIP_OUBLI,
-            '<button class="btn" type="submit">Valider</button>',
-            '<button class="btn" type="submit" disabled>Valider</button>')
+    replace(
+        root,
+        DGFIP_OUBLI,
+        '<button class="btn" type="submit">Valider</button>',
+        '<button class="btn" type="submit" disabled>Valider</button>',
+    )
 
 
 # --------------------------------------------------------------------------
@@ -177,7 +208,8 @@ _CSS_CLASS = re.compile(r"\.(?=[A-Za-z_][\w-]*)")
 def _prefix_classes(text: str, rel: str) -> str:
     """Prefix every class name in class attributes and every class selector in <style>."""
     text, n_attrs = _CLASS_ATTR.subn(
-        lambda m: 'class="' + " ".join(CLASS_PREFIX + c for c in m.group(1).split()) + '"', text)
+        lambda m: 'class="' + " ".join(CLASS_PREFIX + c for c in m.group(1).split()) + '"', text
+    )
     if n_attrs == 0:
         raise VariantError(f"{rel}: no class attribute found")
 
@@ -215,8 +247,9 @@ def reordered_blocks(root: Path) -> None:
     """douane home: "Mon espace personnel" moved after the news; DGFiP home: tiles reversed."""
     # douane: cut the region out of the hero and put it after the news section.
     text = _read(root, DOUANE_INDEX)
-    text, block = _cut(text, '    <section class="espace" aria-labelledby="mon-espace-titre">',
-                       "</section>\n", DOUANE_INDEX)
+    text, block = _cut(
+        text, '    <section class="espace" aria-labelledby="mon-espace-titre">', "</section>\n", DOUANE_INDEX
+    )
     anchor = '   <section class="section" aria-labelledby="services-titre">'
     moved = '   <div class="section" style="max-width:26rem">\n' + block + "   </div>\n"
     text = _sub(text, anchor, moved + anchor, DOUANE_INDEX)
