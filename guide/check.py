@@ -15,6 +15,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, BrowserContext
 
 from .autopilot import AutoPilot
+from .cache import VerdictCache
 from .loader import LoadedFlow
 from .reports import BranchResult, artifacts_folder
 from .runner import CHECK, ContextMaker, context_maker, run_branch
@@ -31,6 +32,7 @@ class CheckOptions:
     artifacts: bool = True  # screenshot + trace of a drifting branch
     explain: bool = False  # say which invisible differences the matching rule set aside
     retries: int = 1  # replays of a drifting branch (traced): a pass then makes it flaky
+    cache: VerdictCache | None = None  # reuse and keep clean passes (guide.cache)
 
 
 def check_branch(
@@ -83,6 +85,8 @@ def check_one(browser: Browser, loaded: LoadedFlow, branch: Branch, options: Che
         failures.append(result.drift)
     result.seconds = seconds
     result.failures = failures[:-1] if result.drift else failures
+    if options.cache is not None:
+        options.cache.store(loaded, branch, result)
     return result
 
 

@@ -184,6 +184,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     options = CheckOptions(
         fixtures=args.fixtures, out=args.out, timeout_ms=args.timeout * 1000, explain=args.explain, retries=args.retries
     )
+    if not args.no_cache and not args.connect:  # a remote browser's version is not known here
+        from .cache import open_cache
+
+        options.cache = open_cache(
+            args.cache_dir,
+            args.fixtures,
+            args.browser_path,
+            {"timeout_ms": options.timeout_ms, "explain": options.explain},
+            time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        )
     jobs = plan(loaded)
     if args.shard:
         jobs = shard(jobs, *args.shard)
@@ -473,6 +483,17 @@ def build_parser() -> argparse.ArgumentParser:
         "its failure's artifacts, exit 0",
     )
     check.add_argument("--fail-on-flaky", action="store_true", help="exit 1 when a branch is flaky")
+    check.add_argument(
+        "--no-cache", action="store_true", help="replay every branch: neither reuse nor keep verdicts (see --cache-dir)"
+    )
+    check.add_argument(
+        "--cache-dir",
+        type=Path,
+        metavar="DIR",
+        help="where passing verdicts are kept and reused while the flow, the fixture files "
+        "they were served, guide and the browser are unchanged (default: "
+        "$XDG_CACHE_HOME/guide/verdicts, else ~/.cache/guide/verdicts)",
+    )
     check.add_argument(
         "--explain",
         action="store_true",

@@ -120,12 +120,38 @@ def run_checks(
     on_result: OnResult | None = None,
     pool: Pool = "process",
 ) -> list[BranchResult]:
-    """Check `jobs` with up to `workers` browsers; results in the order of `jobs`."""
+    """Check `jobs` with up to `workers` browsers; results in the order of `jobs`.
+
+    With a verdict cache (options.cache), a branch whose stored pass still holds is reported
+    from it first, and only the others open a browser: none at all when every verdict holds.
+    """
+    report = on_result or (lambda result: None)
+    reused: dict[int, BranchResult] = {}
+    if options.cache is not None:
+        for number, job in enumerate(jobs):
+            found = options.cache.lookup(loaded[job.flow], job.branch)
+            if found is not None:
+                reused[number] = found
+                report(found)
+    todo = [job for number, job in enumerate(jobs) if number not in reused]
+    fresh = iter(_dispatch(loaded, todo, options, source, workers, report, pool))
+    return [reused[number] if number in reused else next(fresh) for number in range(len(jobs))]
+
+
+def _dispatch(
+    loaded: Sequence[LoadedFlow],
+    jobs: Sequence[Job],
+    options: CheckOptions,
+    source: BrowserSource,
+    workers: int,
+    on_result: OnResult,
+    pool: Pool,
+) -> list[BranchResult]:
     workers = max(1, min(workers, len(jobs)))
     if not jobs:
         return []
     if workers == 1:
-        return _in_this_process(loaded, jobs, options, source, on_result or (lambda result: None))
+        return _in_this_process(loaded, jobs, options, source, on_result)
     if pool == "thread":
         return _with_threads(loaded, jobs, options, source, workers, on_result)
     return _with_processes(loaded, jobs, options, source, workers, on_result)

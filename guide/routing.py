@@ -89,6 +89,11 @@ def summarise(blocked: list[Blocked]) -> list[str]:
     return lines
 
 
+def routing_key(url: str) -> str:
+    """What routing reads of a URL: scheme, host and path (the query and fragment never choose a file)."""
+    return urlsplit(url)._replace(query="", fragment="").geturl()
+
+
 class Refused(Exception):
     """A URL that must never be mapped to a file; the message says why."""
 
@@ -121,7 +126,9 @@ def fixture_path(root: Path, url: str) -> list[Path]:
 class FixtureRouter:
     root: Path
     blocked: list[Blocked] = field(default_factory=list)
-    served: list[Path] = field(default_factory=list)  # the files that answered, in order
+    # What each address the page asked for was answered with: its file, or None (blocked).
+    # Addresses without query or fragment, which routing ignores (guide.cache reuses verdicts on it).
+    answered: dict[str, Path | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.root = Path(self.root).resolve()
@@ -156,6 +163,7 @@ class FixtureRouter:
         except Exception as error:
             self._refuse(route, Blocked(what, f"refused: {type(error).__name__}"))
             return
+        self.answered[routing_key(request.url)] = file
         if file is None:
             self._refuse(route, Blocked(what))
             return
@@ -168,7 +176,6 @@ class FixtureRouter:
                 ),
             )
             return
-        self.served.append(file)
         body = file.read_bytes()
         if file.suffix.lower() in (".html", ".htm", ""):
             self._declared(request.url, body)

@@ -169,6 +169,10 @@ def run_branch(
         ]
         _close(context, trace and not traced, before_close)
     if router is not None:
+        run.result.served = {
+            url: None if file is None else file.relative_to(router.root).as_posix()
+            for url, file in router.answered.items()
+        }
         run.result.warnings += [values.mask(line) for line in summarise(router.blocked)]
         run.result.blocked = [values.mask(str(item)) for item in router.blocked]
     run.result.warnings += [f"page script error: {values.mask(e)}" for e in page_errors]

@@ -42,5 +42,6 @@ def guide(
 def private_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """guide live keeps where a person stopped under $XDG_STATE_HOME: never the tester's own."""
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))  # guide check's verdicts
     for name in ("CI", "GITHUB_ACTIONS", "GITLAB_CI"):  # --retries defaults to 1 on CI: tests say it
         monkeypatch.delenv(name, raising=False)

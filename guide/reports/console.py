@@ -21,8 +21,9 @@ def summary_table(results: list[BranchResult]) -> Table:
                 f"[yellow]flaky[/] ({len(result.failures)} failed attempt{'s' if len(result.failures) > 1 else ''})"
             )
         else:
-            verdict = "[green]ok[/]"
-        table.add_row(result.flow_id, result.branch, str(result.steps), verdict, f"{result.seconds:.2f} s")
+            verdict = "[green]ok[/]" + (" [dim](cached)[/]" if result.reused_from else "")
+        time = "cached" if result.reused_from else f"{result.seconds:.2f} s"
+        table.add_row(result.flow_id, result.branch, str(result.steps), verdict, time)
     return table
 
 
@@ -48,6 +49,12 @@ def print_results(console: Console, results: list[BranchResult]) -> None:
     failed = sum(not r.passed for r in results)
     flaky = sum(r.status == "flaky" for r in results)
     also = f" {flaky} flaky (drifted, then passed)." if flaky else ""
+    reused = [r.reused_from for r in results if r.reused_from]
+    if reused:
+        also += (
+            f" {len(reused)} verdict{'s' if len(reused) > 1 else ''} reused from earlier runs "
+            f"({min(reused)}…), their flow and pages unchanged (--no-cache to replay)."
+        )
     if failed:
         console.print(f"[bold red]{failed} of {len(results)} branches drifted from the guide.[/]{also}")
     else:

@@ -49,9 +49,12 @@ def junit_xml(results: list[BranchResult]) -> bytes:
                 "testcase",
                 classname=flow_id,
                 name=result.branch,
-                time=f"{result.seconds:.3f}",
+                time="0.000" if result.reused_from else f"{result.seconds:.3f}",
                 file=result.flow_file,
             )
+            if result.reused_from:  # a cached verdict: say from which run (guide.cache)
+                properties = ET.SubElement(case, "properties")
+                ET.SubElement(properties, "property", name="reused_from", value=result.reused_from)
             if result.drift:
                 case.set("line", str(result.drift.line))
                 failure = ET.SubElement(case, "failure", message=_message(result.drift), type="drift")

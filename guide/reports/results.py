@@ -104,6 +104,9 @@ class BranchResult:
     failures: list[DriftReport] = field(default_factory=list)  # earlier attempts that drifted (--retries)
     flow_title: str = ""
     reused_from: str | None = None  # the run whose verdict was reused (cache), if any
+    # Not reported: what routing answered each address with (a fixture file relative to the
+    # fixtures folder, or None when blocked); guide.cache keys a reused verdict on it.
+    served: dict[str, str | None] = field(default_factory=dict, repr=False)
 
     @property
     def passed(self) -> bool:
@@ -117,6 +120,7 @@ class BranchResult:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        del data["served"]
         data["status"] = self.status
         return data
 
