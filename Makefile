@@ -27,9 +27,11 @@ browser: setup
 	  || echo "xvfb-run not available: the headed live test will be skipped"
 
 # CHECK_ARGS: more `guide check` options, e.g. make check CHECK_ARGS="-j 2 --shard 1/3"
+# RESULTS: the folder for the JUnit file, the HTML report, results.json and drifts' artifacts
+RESULTS ?= guide-results
 check: browser
 	$(BIN)/guide lint
-	$(BIN)/guide check --junit guide-results/junit.xml --report guide-results $(CHECK_ARGS)
+	$(BIN)/guide check --junit $(RESULTS)/junit.xml --report $(RESULTS) --out $(RESULTS) $(CHECK_ARGS)
 
 # ruff (lint and format) and mypy (types), as `make test` runs them
 lint: setup

@@ -244,6 +244,33 @@ def cmd_check(args: argparse.Namespace) -> int:
     return OK if all(r.passed for r in results) and not (flaky and args.fail_on_flaky) else DRIFT
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    raise UsageError("say what to do with the reports; fix: guide report merge DIR… --junit FILE --report DIR")
+
+
+def cmd_report_merge(args: argparse.Namespace) -> int:
+    from .reports.console import print_results
+    from .reports.html import write_html
+    from .reports.junit import write_junit
+    from .reports.merge import gather_traces, merge
+    from .reports.results import RESULTS_FILE, ResultFileError
+    from .reports.results import save as save_results
+
+    try:
+        results, run = merge(args.sources)
+    except ResultFileError as error:
+        raise UsageError(str(error)) from None
+    print_results(console, results)
+    if args.junit:
+        write_junit(args.junit, results)
+        console.print(f"JUnit report: {args.junit}")
+    if args.report:
+        gather_traces(results, args.report)
+        save_results(args.report / RESULTS_FILE, results, run)
+        console.print(f"HTML report: {write_html(args.report, results, run)}")
+    return OK if all(r.passed for r in results) else DRIFT
+
+
 def cmd_live(args: argparse.Namespace) -> int:
     from .engine import Resume
     from .i18n import language, words
@@ -692,6 +719,19 @@ def build_parser() -> argparse.ArgumentParser:
     flows_arg(lint)
     listing = verb("list", cmd_list, "show flows and their steps as a tree")
     flows_arg(listing)
+
+    report = verb("report", cmd_report, "work with the reports of earlier runs (report merge)")
+    report_verbs = report.add_subparsers(dest="report_verb", metavar="VERB")
+    merging = report_verbs.add_parser(
+        "merge",
+        help="one JUnit file and one HTML report from the results of sharded runs",
+        description="Merge the results.json that each shard's `guide check --shard I/N --report DIR` wrote "
+        "into one JUnit file and one HTML report; exit 1 when a branch drifted.",
+    )
+    merging.set_defaults(run=cmd_report_merge)
+    merging.add_argument("sources", nargs="+", type=Path, metavar="DIR", help="report folders (or results.json files)")
+    merging.add_argument("--junit", type=Path, metavar="FILE", help="write the merged JUnit XML report")
+    merging.add_argument("--report", type=Path, metavar="DIR", help="write the merged DIR/index.html and results.json")
 
     schema = verb("schema", cmd_schema, "print the JSON Schema of flow files")
     schema.add_argument(

@@ -11,6 +11,7 @@ import json
 import platform
 import re
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -163,9 +164,33 @@ def artifacts_folder(out: Path, flow_id: str, branch: str) -> Path:
     return out / flow_id / slug(branch)
 
 
+def _reports(data: dict[str, Any]) -> list[dict[str, Any]]:
+    return [report for report in (data.get("drift"), *data.get("failures", [])) if report]
+
+
+def _artifacts(results: list[dict[str, Any]], change: Callable[[str], str]) -> None:
+    for data in results:
+        for report in _reports(data):
+            for name in ("screenshot", "trace"):
+                if report.get(name):
+                    report[name] = change(report[name])
+
+
 def save(path: Path, results: list[BranchResult], run: RunInfo) -> None:
-    """The machine-readable result of a run (private: it may name test values' pages)."""
-    data = {"format": FORMAT, "run": asdict(run), "results": [r.to_dict() for r in results]}
+    """The machine-readable result of a run (private: it may name test values' pages).
+
+    Screenshots and traces inside the file's folder are named relative to it, so the folder can
+    travel (a CI artifact downloaded elsewhere, then merged) with its files still found.
+    """
+    base = path.parent.resolve()
+
+    def portable(name: str) -> str:
+        file = Path(name).resolve()
+        return file.relative_to(base).as_posix() if file.is_relative_to(base) else str(file)
+
+    records = [r.to_dict() for r in results]
+    _artifacts(records, portable)
+    data = {"format": FORMAT, "run": asdict(run), "results": records}
     write_atomic(path, json.dumps(data, ensure_ascii=False, indent=1), private=True)
 
 
@@ -181,8 +206,13 @@ def load(path: Path) -> tuple[list[BranchResult], RunInfo]:
                 f"{path}: result file format {data.get('format')!r}, expected {FORMAT}: "
                 "make it with the same guide version"
             )
-        return [BranchResult.from_dict(r) for r in data["results"]], RunInfo(**data["run"])
+        records = data["results"]
+        _artifacts(records, lambda name: str(path.parent.resolve() / name))  # absolute names stay as they are
+        return [BranchResult.from_dict(r) for r in records], RunInfo(**data["run"])
     except ResultFileError:
         raise
     except (OSError, ValueError, KeyError, TypeError) as error:
-        raise ResultFileError(f"{path}: not a guide result file ({type(error).__name__}: {error})") from None
+        raise ResultFileError(
+            f"{path}: not a guide result file ({type(error).__name__}: {error}); fix: name the folder that "
+            "`guide check --report DIR` wrote, or its results.json"
+        ) from None
