@@ -57,6 +57,7 @@ docs: browser
 bench: browser
 	$(BIN)/python bench/bench_check.py
 	$(BIN)/python bench/bench_scale.py
+	$(BIN)/python bench/bench_cache.py
 
 # Refresh the message catalogues from the code (then translate what is new in the .po files)
 i18n: setup
