@@ -135,6 +135,8 @@ def run_branch(
     router = prepare(context, spec, fixtures)
     page_errors: list[str] = []
     context.on("weberror", lambda error: page_errors.append(str(error.error)))
+    crashed: list[str] = []  # a renderer that died mid-step can read as any drift: say it crashed
+    context.on("page", lambda page: page.on("crash", lambda gone: crashed.append(gone.url)))
     if trace:
         context.tracing.start(snapshots=True, screenshots=False, sources=False)
     session = Session(context)
@@ -154,6 +156,8 @@ def run_branch(
     except Stop:
         run.stopped = True
     except Drift as drift:
+        if crashed and drift.problem not in GONE:
+            drift = unresponsive(engine, PlaywrightError(f"the renderer of {crashed[0]} crashed"), False, deadline_s)
         run.drift = drift
         run.result.drift = DriftReport.from_drift(drift, values)
         if artifacts is not None and drift.problem not in GONE:

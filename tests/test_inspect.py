@@ -166,7 +166,7 @@ def test_two_identical_links_in_two_blocks_propose_within(two_blocks, tmp_path):
     ]
     assert all(e.status == "unique in its block" and e.count == 2 for e in scoped)
     loaded = flow_around([e.yaml for e in scoped], tmp_path)
-    hrefs = [locate.find(page, step.target, 3000, False).get_attribute("href") for step in loaded.flow.steps]
+    hrefs = [locate.find(page, step.target, 3000).get_attribute("href") for step in loaded.flow.steps]
     assert hrefs == ["/particuliers", "/professionnels"]
     ambiguous = [e for e in result.entries if locate.words_of(e.target) == "Questions fréquentes"]
     assert len(ambiguous) == 1 and ambiguous[0].status == "ambiguous"
