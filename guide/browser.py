@@ -110,15 +110,27 @@ def marker_of(browser: Browser | None) -> str | None:
     return _MARKERS.get(browser) if browser is not None else None
 
 
-def launch(playwright: Playwright, choice: BrowserChoice, headless: bool = True, offline: bool = True) -> Browser:
-    """A Chromium for guide: offline (the default) for everything that uses the fixtures."""
+def launch(
+    playwright: Playwright,
+    choice: BrowserChoice | None,
+    headless: bool = True,
+    offline: bool = True,
+    channel: str | None = None,
+) -> Browser:
+    """A Chromium for guide: offline (the default) for everything that uses the fixtures.
+
+    `channel` (chrome, msedge…): the installed browser instead of `choice`, with the same
+    quiet and offline switches."""
     from .matching import register
     from .watchdog import new_marker
 
     register(playwright)  # the guide's words are matched by its own selector engine
     marker = new_marker()
     browser = playwright.chromium.launch(
-        executable_path=choice.executable, headless=headless, args=[*launch_args(offline), marker]
+        executable_path=None if channel or choice is None else choice.executable,
+        channel=channel,
+        headless=headless,
+        args=[*launch_args(offline), marker],
     )
     _MARKERS[browser] = marker
     return browser

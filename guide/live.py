@@ -542,18 +542,13 @@ def run_live(
                 resume=options.resume,
             )
         else:
-            if options.channel:
-                from .matching import register
-
-                register(playwright)
-                browser = playwright.chromium.launch(channel=options.channel, headless=options.headless)
-            else:
-                browser = launch(
-                    playwright,
-                    resolve_browser(options.browser_path, playwright),
-                    headless=options.headless,
-                    offline=options.fixtures is not None,
-                )
+            browser = launch(  # an installed Chrome/Edge (--channel) gets the same offline switches
+                playwright,
+                None if options.channel else resolve_browser(options.browser_path, playwright),
+                headless=options.headless,
+                offline=options.fixtures is not None,
+                channel=options.channel,
+            )
             try:
                 run = run_branch(
                     loaded,

@@ -193,3 +193,23 @@ def test_the_bundled_check_passes_the_same_with_no_network_at_all(tmp_path):
     offline = subprocess.run(["unshare", "-n", *args], capture_output=True, text=True, timeout=600)
     assert offline.returncode == 0, offline.stdout + offline.stderr
     assert "All " in offline.stdout and "branches match the pages" in offline.stdout
+
+
+def test_an_installed_chrome_or_edge_gets_the_same_offline_switches():
+    """`guide live --channel chrome --fixtures …` launches through guide.browser.launch too."""
+    from types import SimpleNamespace
+
+    from guide.browser import OFFLINE_ARGS, QUIET_ARGS, launch
+
+    asked: dict = {}
+
+    class Launched:  # what Playwright returns: only kept as a key by guide
+        pass
+
+    fake = SimpleNamespace(
+        selectors=SimpleNamespace(register=lambda *args, **kwargs: None),
+        chromium=SimpleNamespace(launch=lambda **kwargs: asked.update(kwargs) or Launched()),
+    )
+    launch(fake, None, headless=False, offline=True, channel="chrome")
+    assert asked["channel"] == "chrome" and asked["executable_path"] is None
+    assert all(arg in asked["args"] for arg in QUIET_ARGS + OFFLINE_ARGS)
