@@ -201,6 +201,7 @@ class Engine:
     steps: int = 0  # steps shown so far (simulated ones included)
     walked: list[tuple[Step, Path_, bool]] = field(default_factory=list)  # (step, path, simulated), in order
     current: tuple[Step, Path_] | None = None  # the step under way (where a crash is reported)
+    step_started: float = 0.0  # time.monotonic() when it began (the requests it made are after)
 
     @property
     def flow(self) -> Flow:
@@ -359,6 +360,7 @@ class Engine:
         """One step: open, locate, show, perform (or simulate), verify the landing."""
         step = ctx.step
         self.current = (step, ctx.path)
+        self.step_started = time.monotonic()
         if step.open:
             self._open(step.open, ctx.path + ("open",), step)
         if step.value is not None:

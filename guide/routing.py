@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import mimetypes
 import re
+import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -66,6 +67,7 @@ class Blocked:
 
     what: str  # "GET https://…", "WebSocket wss://…", "prefetch https://… (speculation rules)"
     why: str = "outside the fixtures"
+    at: float = field(default_factory=time.monotonic, compare=False)  # when (a drift lists its step's)
 
     @property
     def host(self) -> str:

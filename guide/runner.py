@@ -24,7 +24,7 @@ from .engine import Drift, Engine, Performer, Resume, Stop
 from .files import private_folder, publish_private
 from .loader import LoadedFlow
 from .reports import BranchResult, DriftReport, Walked
-from .routing import FixtureRouter, summarise
+from .routing import Blocked, FixtureRouter, summarise
 from .secrets import Values, redact_zip
 from .session import Session, first_line
 from .watchdog import watching
@@ -160,6 +160,8 @@ def run_branch(
             drift = unresponsive(engine, PlaywrightError(f"the renderer of {crashed[0]} crashed"), False, deadline_s)
         run.drift = drift
         run.result.drift = DriftReport.from_drift(drift, values)
+        if router is not None:
+            run.result.drift.blocked = blocked_during_step(router.blocked, engine.step_started, values)
         if artifacts is not None and drift.problem not in GONE:
             keep_artifacts(run.result.drift, session, performer, artifacts, values, trace)
             traced = trace
@@ -184,6 +186,14 @@ def run_branch(
 
 
 GONE = ("page not responding", "page crashed")
+SHOWN_BLOCKED = 5  # in a drift report; the warnings count them all
+
+
+def blocked_during_step(blocked: list[Blocked], since: float, values: Values) -> list[str]:
+    """The requests refused while the failing step ran: often the page or script it needed."""
+    during = [values.mask(str(item)) for item in blocked if item.at >= since]
+    more = len(during) - SHOWN_BLOCKED
+    return during[:SHOWN_BLOCKED] + ([f"… and {more} more (see the warnings)"] if more > 0 else [])
 
 
 def unresponsive(engine: Engine, error: PlaywrightError, expired: bool, deadline_s: float | None) -> Drift:

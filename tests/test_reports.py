@@ -241,3 +241,36 @@ def test_retries_default_to_one_on_ci_and_none_elsewhere(monkeypatch):
         assert build_parser().parse_args(["check"]).retries == 1, name
         monkeypatch.delenv(name)
     assert build_parser().parse_args(["check", "--retries", "3"]).retries == 3
+
+
+def test_the_drift_report_names_the_requests_blocked_during_the_failing_step(tmp_path, capsys):
+    """A page missing from the fixtures: the step that needed it says which request was refused."""
+    tree = tmp_path / "fixtures"
+    shutil.copytree(FIXTURES, tree)
+    (tree / "connexion.douane.gouv.fr" / "motDePasseOublie" / "confirmation.html").unlink()
+    code = main(
+        [
+            "check",
+            str(DOUANE),
+            "--fixtures",
+            str(tree),
+            "--timeout",
+            "2",
+            "--retries",
+            "0",
+            "--out",
+            str(tmp_path / "out"),
+            "--report",
+            str(tmp_path / "report"),
+        ]
+    )
+    printed = capsys.readouterr().out
+    assert code == 1
+    report = printed[printed.index("✗ douane-mot-de-passe-portailpro") :]
+    blocked = [line for line in report.splitlines() if line.startswith("  blocked:")]
+    assert blocked and "https://connexion.douane.gouv.fr/motDePasseOublie/confirmation" in blocked[0], report
+    # and only that step's: the pages loaded earlier in the branch asked nothing outside the fixtures
+    assert "www.douane.gouv.fr" not in "\n".join(line for line in report.splitlines() if "blocked" in line)
+    page = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")  # the HTML report says it too
+    assert "Requêtes bloquées pendant cette étape" in page
+    assert "POST https://connexion.douane.gouv.fr/motDePasseOublie/confirmation" in page

@@ -43,6 +43,7 @@ ROWS = {
     "expected": N_("Expected"),
     "found": N_("Found instead"),
     "url": N_("Page"),
+    "blocked": N_("Blocked during this step"),
     "fix": N_("Fix"),
 }
 FALLBACK = "en"  # the report is for QA: a language without a catalogue reads English
@@ -314,6 +315,8 @@ class Report:
         ]
         if report.url:
             rows.append(("url", f"<code>{esc(report.url)}</code>"))
+        if report.blocked:
+            rows.append(("blocked", "<br>".join(f"<code>{esc(request)}</code>" for request in report.blocked)))
         rows.append(("fix", esc(report.fix)))
         listed = "".join(
             f'<div class="{key}"><dt>{esc(say(ROWS[key]))}</dt><dd>{value}</dd></div>' for key, value in rows

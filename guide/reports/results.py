@@ -39,6 +39,7 @@ class DriftReport:
     url: str = ""
     screenshot: str | None = None
     trace: str | None = None
+    blocked: list[str] = field(default_factory=list)  # requests refused during the failing step
 
     @classmethod
     def from_drift(cls, drift: Drift, values: Values) -> DriftReport:
@@ -72,6 +73,8 @@ class DriftReport:
         ]
         if self.url:
             lines.append(f"  page:        {self.url}")
+        for number, request in enumerate(self.blocked):  # what the step may have needed
+            lines.append(f"  {'blocked:' if number == 0 else '':<13}{request}")
         lines.append(f"  fix:         {self.fix}")
         if self.screenshot:
             lines.append(f"  screenshot:  {self.screenshot}")
