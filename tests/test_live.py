@@ -180,3 +180,31 @@ def test_headed_under_a_virtual_display():
         "live", str(DOUANE), "--fixtures", str(FIXTURES), "--autoplay", "--pace", "0", runner=["xvfb-run", "-a"]
     )
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("flow", sorted(FLOWS.glob("*.yaml")), ids=lambda path: path.stem)
+def test_autoplay_completes_every_flow_in_english(flow):
+    """The flows are French; `--lang en` guides in English to the end (the console's words here)."""
+    done = guide(
+        "live", str(flow), "--fixtures", str(FIXTURES), "--autoplay", "--pace", "0", "--lang", "en", "--headless"
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Procedure finished." in done.stdout and "Procédure terminée" not in done.stdout
+
+
+@pytest.mark.skipif(not shutil.which("xvfb-run"), reason="needs xvfb-run (guide doctor --install adds it as root)")
+def test_headed_in_english_under_a_virtual_display():
+    done = guide(
+        "live",
+        str(DGFIP),
+        "--fixtures",
+        str(FIXTURES),
+        "--autoplay",
+        "--pace",
+        "0",
+        "--lang",
+        "en",
+        runner=["xvfb-run", "-a"],
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Procedure finished." in done.stdout
