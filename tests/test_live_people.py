@@ -5,6 +5,7 @@ expect. The screenshots of each are kept under test-results/live-people/ to look
 
 from __future__ import annotations
 
+import shutil
 import signal
 import subprocess
 import sys
@@ -282,3 +283,45 @@ def test_autoplay_on_the_real_site_says_how_to_give_values_when_there_is_no_term
     )
     assert done.returncode == 2, done.stdout + done.stderr
     assert "--var courriel=" in done.stderr and "Traceback" not in done.stderr
+
+
+class Wanders(SimulatedPerson):
+    """On the « mot de passe oublié » step, goes to another page of the site the guide does not
+    know, reads what the guide says, takes its way back, and goes on to the end."""
+
+    lost_message = ""
+
+    def __call__(self, person: Person) -> None:
+        page = person.session.page
+        if not self.lost_message:
+            try:
+                state = page.evaluate("() => window.__guide ? window.__guide.state() : null")
+            except Exception:
+                return
+            if state and state["visible"] and "back" in state["buttonIds"]:
+                self.lost_message = state["message"]
+                page.screenshot(path=self.shots / "ailleurs.png")
+                self.click_button(page, state, "back")
+                return
+            if state and state["visible"] and person.shown.step.id == "mot-de-passe-oublie" and not self.wandered:
+                self.wandered = True
+                page.goto("https://www.douane.gouv.fr/professionnels")
+                return
+        super().__call__(person)
+
+    wandered = False
+
+
+def test_a_page_the_guide_does_not_know_says_where_and_leads_back(tmp_path):
+    fixtures = tmp_path / "fixtures"
+    shutil.copytree(FIXTURES, fixtures)
+    (fixtures / "www.douane.gouv.fr" / "professionnels.html").write_text(
+        '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Professionnels | douane.gouv.fr</title>'
+        "</head><body><main><h1>Professionnels</h1><p>Dédouaner vos marchandises.</p></main></body></html>",
+        encoding="utf-8",
+    )
+    person = Wanders(load_flow(DOUANE), {}, SHOTS / "ailleurs", mailbox=MAILBOX)
+    outcome = live(person, LiveOptions(fixtures=fixtures, headless=True, wait_s=10))
+    assert person.lost_message.startswith("Vous êtes sur une page que ce guide ne connaît pas")
+    assert "https://www.douane.gouv.fr/professionnels" in person.lost_message
+    assert outcome.finished and not outcome.drifts, person.seen  # back on the guide's page, then to the end
