@@ -159,10 +159,17 @@ def open_cache(
     folder: Path | None, fixtures: Path, executable: str | None, options: dict[str, Any], run: str
 ) -> VerdictCache:
     """The cache of a `guide check` run on this machine's browser (BrowserNotFound: exit 2)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from .browser import playwright_chromium_path, resolve_browser
 
-    choice = resolve_browser(executable)
-    path = choice.executable or playwright_chromium_path()
-    return VerdictCache(
-        folder or default_folder(), fixtures, browser_identity(str(path) if path else None), options, run
-    )
+    def browser_path() -> str | None:
+        choice = resolve_browser(executable)
+        found = choice.executable or playwright_chromium_path()
+        return str(found) if found else None
+
+    # A thread of its own: finding Playwright's Chromium starts a sync Playwright, which cannot
+    # run where one already runs (guide.cli.main called from a pytest-playwright test).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        path = pool.submit(browser_path).result()
+    return VerdictCache(folder or default_folder(), fixtures, browser_identity(path), options, run)

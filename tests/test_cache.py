@@ -242,3 +242,21 @@ def test_two_runs_sharing_the_cache_at_once(tmp_path):
         [*command, "--out", str(tmp_path / "out-3")], cwd=ROOT, capture_output=True, text=True, timeout=300
     )
     assert again.returncode == 0 and "4 verdicts reused" in again.stdout, again.stdout + again.stderr
+
+
+def test_the_cache_works_where_a_playwright_already_runs(browser, tmp_path, capsys):
+    """`guide.cli.main` called from a test that holds pytest-playwright's browser: the cache
+    finds the browser's identity without starting a second Playwright in this thread."""
+    assert browser.is_connected()
+    args = [
+        "check",
+        str(FLOWS / f"{DOUANE}.yaml"),
+        "--timeout",
+        "3",
+        "--cache-dir",
+        str(tmp_path / "cache"),
+        "--out",
+        str(tmp_path / "out"),
+    ]
+    assert main(args) == 0, capsys.readouterr().err
+    assert main(args) == 0 and "1 verdict reused" in capsys.readouterr().out
