@@ -159,7 +159,7 @@ def test_report_shows_verdicts_filters_branches_and_embeds_the_screenshot(page, 
     drift = page.locator("article.drift section.drift")
     assert drift.locator(".found dd").inner_text() == 'bouton "Valider" trouvé à la place de "Réinitialiser"'
     assert drift.locator(".found .name").all_inner_texts() == ['"Valider"', '"Réinitialiser"']
-    assert drift.locator(".problem dd").inner_text() == "missing target"
+    assert drift.locator(".problem dd").inner_text() == "cible introuvable"  # in the flow's language
     assert drift.locator(".url dd").inner_text() == "https://connexion.douane.gouv.fr/motDePasseOublie"
     broke = page.locator("article.drift li.broke")
     assert broke.count() == 1 and "reinitialiser" in broke.inner_text() and "Dérive ici" in broke.inner_text()

@@ -46,6 +46,19 @@ ROWS = {
     "blocked": N_("Blocked during this step"),
     "fix": N_("Fix"),
 }
+# A drift's problem, a closed set the engine and locate name (others are shown as they are).
+PROBLEMS = {
+    "missing target": N_("missing target"),
+    "hidden target": N_("hidden target"),
+    "ambiguous target": N_("ambiguous target"),
+    "disabled target": N_("disabled target"),
+    "covered target": N_("covered target"),
+    "landed on the wrong page": N_("landed on the wrong page"),
+    "page did not open": N_("page did not open"),
+    "text differs": N_("text differs"),
+    "page crashed": N_("page crashed"),
+    "page not responding": N_("page not responding"),
+}
 FALLBACK = "en"  # the report is for QA: a language without a catalogue reads English
 FILTERS = ("all", "failed", "flaky", "passed")
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
@@ -309,7 +322,7 @@ class Report:
             ("where", f"<code>{esc(report.where)}</code>"),
             ("step", f"<code>{esc(report.step_id)}</code>"),
             ("instruction", f"« {esc(report.instruction)} »"),
-            ("problem", esc(report.problem)),
+            ("problem", esc(say(PROBLEMS[report.problem]) if report.problem in PROBLEMS else report.problem)),
             ("expected", names(report.expected)),
             ("found", names(report.found)),
         ]
