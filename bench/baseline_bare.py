@@ -149,7 +149,8 @@ BRANCHES: dict[tuple[str, str], Callable[[BrowserContext], int]] = {
 }
 
 
-def main() -> int:
+def run(branches: dict[tuple[str, str], Callable[[BrowserContext], int]], fixtures: Path) -> int:
+    """Replay `branches` against `fixtures` in fresh routed contexts of one browser; print the times."""
     sys.path.insert(0, str(ROOT))
     from playwright.sync_api import sync_playwright
 
@@ -159,8 +160,8 @@ def main() -> int:
     with sync_playwright() as playwright:
         browser = launch(playwright, resolve_browser(None, playwright))
         started = time.perf_counter()
-        for (flow, branch), script in BRANCHES.items():
-            context = open_context(browser, CHECK, ROOT / "tests" / "fixtures" / "handwritten")
+        for (flow, branch), script in branches.items():
+            context = open_context(browser, CHECK, fixtures)
             begun = time.perf_counter()
             steps = script(context)
             context.close()
@@ -168,6 +169,10 @@ def main() -> int:
         print(f"total {time.perf_counter() - started:.2f} s")
         browser.close()
     return 0
+
+
+def main() -> int:
+    return run(BRANCHES, ROOT / "tests" / "fixtures" / "handwritten")
 
 
 if __name__ == "__main__":

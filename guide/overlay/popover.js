@@ -63,7 +63,9 @@ function makePopover(N, E, dom, TEXT, PROTOCOL, onButton) {
     paste: E.el('form', 'g-paste', card)
   });
   var actions = E.el('div', 'g-actions', card);
-  var hint = E.el('p', 'g-kbd', card);          // the shortcut, for screen readers
+  // The shortcut, read by screen readers with the card and not shown (.g-sr, fields.css): the
+  // card keeps its size whatever has focus; see also aria-keyshortcuts.
+  var hint = E.el('p', 'g-sr g-kbd', card);
   E.text(hint, TEXT.shortcut || '');
   E.shown(hint, !!TEXT.shortcut);
   // The one live region: what is said when the step changes (see announce).
