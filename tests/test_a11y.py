@@ -8,6 +8,8 @@ one. Figures: the number of violations by impact, printed for the README.
 
 from __future__ import annotations
 
+import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ import pytest
 from guide import overlay, protocol
 from guide.i18n import overlay_words
 
-from .test_overlay import BUTTONS, card, open_page, show  # noqa: F401 - open_page is a fixture
+from .test_overlay import BUTTONS, ORIGIN, VIEWPORT, _serve, card, open_page, show  # noqa: F401 - a fixture
 
 AXE = Path(__file__).resolve().parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
 OPEN = overlay.assemble(protocol.as_json(), overlay_words("fr"), shadow_mode="open")
@@ -114,3 +116,50 @@ def test_the_dialog_is_named_described_and_announces_each_step_once(shown):
     page.wait_for_function("() => window.__said.some(t => t.includes('Étape 4 sur 9'))")
     said_texts = page.evaluate("window.__said")
     assert not any("Étape 3" in text for text in said_texts), said_texts  # step 3 was not said again
+
+
+def card_at_font_size(pixels: int, tmp_path: Path) -> dict:
+    """The card over plain.html in a browser whose default font size is `pixels` (the person's
+    « very large » text setting: Chromium's webkit.webprefs.default_font_size preference)."""
+    from playwright.sync_api import sync_playwright
+
+    from guide.browser import launch_args, resolve_browser
+
+    profile = tmp_path / f"profil-{pixels}"
+    (profile / "Default").mkdir(parents=True)
+    preferences = {"webkit": {"webprefs": {"default_font_size": pixels}}}
+    (profile / "Default" / "Preferences").write_text(json.dumps(preferences), encoding="utf-8")
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            profile,
+            executable_path=resolve_browser(None, playwright).executable,
+            headless=True,
+            args=launch_args(offline=True),
+            viewport=VIEWPORT,
+        )
+        try:
+            context.add_init_script(script=OPEN)
+            page = context.new_page()
+            page.route("**/*", _serve)
+            page.goto(f"{ORIGIN}/plain.html")
+            show(page, "#go", card(buttons=BUTTONS))
+            return host_shadow(page).evaluate(
+                """r => { const pop = r.querySelector('[role=dialog]'), b = pop.getBoundingClientRect();
+                  const instr = r.querySelector('#g-instr');
+                  return {font: parseFloat(getComputedStyle(instr).fontSize), left: b.left, top: b.top,
+                          right: b.right, bottom: b.bottom, width: innerWidth, height: innerHeight,
+                          clipped: instr.scrollWidth > instr.clientWidth + 1}; }"""
+            )
+        finally:
+            context.close()
+
+
+def test_text_at_200_percent_keeps_the_card_readable_and_on_screen(tmp_path):
+    # a thread of its own: pytest-playwright's Playwright may already run in this one
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        normal = pool.submit(card_at_font_size, 16, tmp_path).result()
+        large = pool.submit(card_at_font_size, 32, tmp_path).result()
+    assert large["font"] == 2 * normal["font"], (normal, large)  # the card's text follows the setting
+    assert large["left"] >= 0 and large["right"] <= large["width"], large  # and stays on screen
+    assert large["top"] >= 0 and large["bottom"] <= large["height"], large
+    assert not large["clipped"], large
