@@ -73,3 +73,25 @@ def test_module_and_console_script_agree():
         [os.path.join(os.path.dirname(sys.executable), "guide"), "--help"], capture_output=True, text=True, timeout=60
     )
     assert done.returncode == 0 and "check" in done.stdout
+
+
+def test_the_readme_lists_every_verb_with_an_example():
+    """The README's verb table is kept true: each verb of `guide --help`, with a `guide VERB` example,
+    and each option of `guide check` named somewhere in the README."""
+    import argparse
+
+    from guide.cli import build_parser
+
+    from .conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    parser = build_parser()
+    verbs = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+    for verb in verbs:
+        rows = [line for line in readme.splitlines() if line.startswith((f"| `{verb}` |", f"| `{verb} "))]
+        assert rows and f"`guide {verb}" in rows[0], f"the README's verb table has no example of `guide {verb}`"
+    for action in verbs["check"]._actions:
+        names = [name for name in action.option_strings if name not in ("-h", "--help")]
+        assert not names or any(f"`{name}" in readme or f" {name} " in readme for name in names), (
+            f"`guide check {names[0]}` is not in the README"
+        )
