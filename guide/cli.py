@@ -697,7 +697,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--index", action="store_true", help="also write README.md (md) or index.html (html) listing the guides"
     )
 
-    from . import capture, draft, inspect
+    from . import capture, draft, inspect, record
 
     drafting = verb("draft", draft.run, "a first flow from a help document (text, Markdown, PDF, DOCX)")
     draft.add_arguments(drafting)
@@ -707,6 +707,10 @@ def build_parser() -> argparse.ArgumentParser:
         "list every element a step could target on a page, with the YAML line to paste and whether it is unique",
     )
     inspect.add_arguments(inspecting)
+    recording = verb(
+        "record", record.run, "do the procedure in a browser: each click, choice, fill and page becomes a step"
+    )
+    record.add_arguments(recording)
     capturing = verb(
         "capture",
         capture.run,

@@ -39,10 +39,11 @@ PARTS: Final = (
     "paste.js",  # paste the link received by e-mail
     "loop.js",  # following the target every frame
     "events.js",  # the target's events (the card's `listen`), keyboard commands
-    "api.js",  # window.__guide: show, hide, state
+    "toolbar.js",  # the recorder's bar (guide record)
+    "api.js",  # window.__guide: show, hide, state, toolbar
     "main.js",  # assembles the parts, publishes the API
 )
-STYLES: Final = ("base.css", "highlight.css", "popover.css", "fields.css", "preferences.css")
+STYLES: Final = ("base.css", "highlight.css", "popover.css", "fields.css", "toolbar.css", "preferences.css")
 
 # Asks the overlay to draw; null when the document has no overlay, the error's message when
 # show() threw.

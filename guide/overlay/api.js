@@ -4,6 +4,7 @@
  *                       cutout is there before the next paint) and returns true; THROWS
  *                       when the card cannot be shown (guide.overlay.OverlayError in Python).
  *   hide()              removes everything (used before screenshots of the bare page).
+ *   toolbar(spec|null)  the recorder's bar (toolbar.js), or none; toolbarState() its test hook.
  *   state()             test hook: the overlay's own model (the shadow root is closed).
  *
  * Known limit: window.__guide lives in the page's world, so a page script may call show()
@@ -15,6 +16,7 @@
  */
 function makeApi(N, D, PROTOCOL, parts) {
   var cards = parts.cards, shown = parts.state, dom = parts.dom, events = parts.events, drawing = parts.drawing;
+  var bar = parts.toolbar;
   var savedFocus = null;   // the page's focused element, given back when the card goes
 
   function element(target) {
@@ -123,9 +125,23 @@ function makeApi(N, D, PROTOCOL, parts) {
     };
   }
 
+  function toolbar(spec) {
+    if (spec == null) { bar.hide(); return true; }
+    var buttons = [], list = spec.buttons || [];
+    for (var i = 0; i < list.length; i++) {
+      N.push(buttons, { id: N.String(list[i].id), label: N.String(list[i].label), primary: !!list[i].primary });
+    }
+    var field = spec.field ? { label: N.String(spec.field.label) } : null;
+    bar.show({ status: N.String(spec.status || ''), message: N.String(spec.message || ''), field: field,
+               buttons: buttons });
+    return true;
+  }
+
   return N.freeze({
     show: show,
     hide: function () { try { hide(); } catch (e) { /* the page is going away */ } },
-    state: state
+    state: state,
+    toolbar: toolbar,
+    toolbarState: function () { return bar.state(); }
   });
 }

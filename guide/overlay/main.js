@@ -60,7 +60,11 @@ function main(W, D) {
   }
 
   var events = makeEvents(N, W, D, PROTOCOL, dom, state, drawing, bridge.emit);
-  var api = makeApi(N, D, PROTOCOL, { cards: cards, state: state, dom: dom, events: events, drawing: drawing });
+  var toolbar = makeToolbar(N, E, dom, function (id, text) {
+    bridge.emit({ type: PROTOCOL.event.BUTTON, id: id, text: text });
+  });
+  var api = makeApi(N, D, PROTOCOL, { cards: cards, state: state, dom: dom, events: events, drawing: drawing,
+                                       toolbar: toolbar });
   N.defineProperty(W, '__guide', { __proto__: null, value: api, enumerable: false, configurable: false, writable: false });
 }
 

@@ -118,6 +118,7 @@ function makeNatives(W) {
     hidePopover: method(HTMLP, 'hidePopover'),
     // Form values: the target's (rules) and the overlay's own fields
     inputValue: getter(W.HTMLInputElement.prototype, 'value'),
+    setInputValue: setter(W.HTMLInputElement.prototype, 'value'),
     textareaValue: getter(W.HTMLTextAreaElement.prototype, 'value'),
     selectValue: getter(W.HTMLSelectElement.prototype, 'value'),
     // CSSOM

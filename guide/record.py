@@ -1,0 +1,452 @@
+"""`guide record URL [--out FLOW]`: the author does the procedure in a browser; each click,
+choice, fill and page change becomes a step of a new flow.
+
+How an element is named is `guide inspect`'s business (guide/inspect.py): each time a page
+settles, it is inspected and every element a step could target carries the index of its
+inspection entry (`__guideEntry`); guide/page/record.js tells which one the author used. The
+name is so the matching rule's reading, checked by `locate.find` as `guide check` would; a
+name that is not unique on the page is said in the recorder's bar and marked `# TODO` in the
+flow (with `within:` when a block makes it unique). The page an action lands on is added to
+`pages:` (URL pattern, title, level-1 heading). A typed value becomes a variable, secret,
+whose `test:` value is a stand-in made up here: the author's value is never written.
+
+The bar (guide/overlay/toolbar.js, in the overlay's shadow root) offers « Vérifier un
+élément » (the next click names an `expect` step instead of acting), a note for the last step,
+and « Terminer ». `--append` goes on from the last page of an existing flow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import time
+import unicodedata
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import Error as PlaywrightError
+
+from . import inspect
+from .files import write_atomic
+from .i18n import LANGUAGES, N_, Say, words
+from .inspect import Entry, Inspection
+from .loader import FlowError, load_flow
+from .protocol import Event
+
+RECORD_JS = (Path(__file__).with_name("page") / "record.js").read_text(encoding="utf-8")
+PUMP_MS = 100  # how long the recorder lets Playwright deliver the page's events between looks
+MARK = """([elements, generation]) => elements.forEach((element, index) => {
+  if (!element) return;
+  element.__guideEntry = index;
+  element.__guideGeneration = generation;
+})"""
+DIRTY = """() => { const d = window.__guideRecordDirty === true; window.__guideRecordDirty = false; return d; }"""
+WATCH = """() => {
+  if (window.__guideRecordWatch) return;
+  window.__guideRecordWatch = new MutationObserver(records => {
+    if (records.some(r => !(r.target.localName === 'guide-overlay-root' || (r.target.closest &&
+        r.target.closest('guide-overlay-root'))))) window.__guideRecordDirty = true;
+  });
+  window.__guideRecordWatch.observe(document.documentElement, {childList: true, subtree: true, attributes: true});
+}"""
+
+# Stand-in test values by field type: what `guide check` types; the author's value is never kept.
+STAND_INS = {
+    "email": "prenom.nom@exemple.fr",
+    "password": "Exemple-2026!ok",
+    "tel": "0612345678",
+    "number": "12",
+    "date": "2026-01-15",
+    "url": "https://exemple.fr/",
+}
+
+# Buttons of the recorder's bar.
+EXPECT, NOTE, STOP = "record-expect", "record-note", "record-stop"
+
+# The instruction a recorded step proposes, by action and kind of target (the flow's language).
+INSTRUCTIONS = {
+    ("click", "link"): N_("Click the link « {name} »."),
+    ("click", "button"): N_("Click the button « {name} »."),
+    ("click", "other"): N_("Click « {name} »."),
+    ("fill", "other"): N_("Fill in « {name} »."),
+    ("choose", "other"): N_("Choose « {name} »."),
+    ("check", "other"): N_("Tick « {name} »."),
+    ("uncheck", "other"): N_("Untick « {name} »."),
+    ("select", "other"): N_("Choose a value in « {name} »."),
+    ("expect", "other"): N_("Check that « {name} » is shown."),
+}
+
+
+class RecordError(Exception):
+    """Bad input for `guide record`: the message says what and how to fix it."""
+
+
+def slug(text: str, default: str = "page") -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:48].strip("-") or default
+
+
+@dataclass
+class Recorded:
+    """The flow being written."""
+
+    lang: str
+    pages: dict[str, dict[str, str]] = field(default_factory=dict)
+    steps: list[dict[str, Any]] = field(default_factory=list)
+    variables: dict[str, dict[str, Any]] = field(default_factory=dict)
+    todos: dict[str, list[str]] = field(default_factory=dict)  # step id -> comments
+    start: str | None = None
+
+    def shows(self, url: str, page_id: str | None) -> bool:
+        """Is `url` the address of page `page_id`?"""
+        return page_id is not None and self.pages[page_id]["url"] == url_pattern(url)
+
+    def page_for(self, page: Page) -> str:
+        """The id of the page `page` shows, added to `pages:` the first time."""
+        parts = urlsplit(page.url)
+        url = url_pattern(page.url)
+        for page_id, spec in self.pages.items():
+            if spec["url"] == url:
+                return page_id
+        spec = {"url": url}
+        title = page.title().strip()
+        heading = _first_heading(page)
+        if title:
+            spec["title"] = title
+        if heading:
+            spec["heading"] = heading
+        page_id = _unique(slug(heading or title or parts.path.rsplit("/", 1)[-1] or parts.netloc), self.pages)
+        self.pages[page_id] = spec
+        self.start = self.start or page_id
+        return page_id
+
+    def add_step(self, step: dict[str, Any], todos: list[str]) -> dict[str, Any]:
+        step["id"] = _unique(step["id"], {s["id"] for s in self.steps})
+        self.steps.append(step)
+        if todos:
+            self.todos[step["id"]] = todos
+        return step
+
+    def variable(self, words_: str, kind: str) -> str:
+        name = _unique(slug(words_, "valeur").replace("-", "_"), self.variables)
+        self.variables[name] = {"label": words_, "secret": True, "test": STAND_INS.get(kind, "exemple")}
+        return name
+
+
+def url_pattern(url: str) -> str:
+    """A page's address as `pages:` writes it: without its query (then matched with `*`)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}{parts.path}" + ("*" if parts.query else "")
+
+
+def _unique(base: str, taken: Any) -> str:
+    name, number = base, 2
+    while name in taken:
+        name, number = f"{base}-{number}", number + 1
+    return name
+
+
+def _first_heading(page: Page) -> str:
+    try:
+        text = page.locator("h1").first.inner_text(timeout=500)
+    except PlaywrightError:
+        return ""
+    return " ".join(text.split())
+
+
+@dataclass
+class RecordOptions:
+    url: str | None
+    out: Path
+    fixtures: Path | None = None
+    lang: str = "fr"
+    title: str | None = None
+    append: bool = False
+    headless: bool = False
+    browser_path: str | None = None
+    timeout_ms: float = 3000
+
+
+class Recorder:
+    """Turns what the author does into steps, page after page."""
+
+    def __init__(self, context: BrowserContext, page: Page, options: RecordOptions, recorded: Recorded):
+        self.context, self.page, self.options, self.flow = context, page, options, recorded
+        self.say: Say = words(options.lang)
+        self.events: deque[dict[str, Any]] = deque()
+        self.inspection: Inspection | None = None
+        self.entries: list[Entry] = []
+        self.generation = 0
+        self.page_id: str | None = None
+        self.last_click: dict[str, Any] | None = None  # the step whose click may land on a new page
+        self.message = ""
+        self.stopped = False
+
+    # --- the page -------------------------------------------------------------------------------
+
+    def settle(self) -> None:
+        """Inspect the page as it is now and name its elements for record.js."""
+        self.bar(self.say("Reading the page…"))
+        try:
+            self.page.wait_for_load_state("load", timeout=self.options.timeout_ms)
+        except PlaywrightError:
+            pass
+        page_id = self.flow.page_for(self.page)
+        if page_id != self.page_id:
+            if self.last_click is not None and self.page_id is not None:
+                self.last_click["lands"] = page_id
+            self.page_id = page_id
+            self.last_click = None
+        self.inspection = inspect.inspect_page(self.page, timeout_ms=500)
+        self.entries = [entry for group in self.inspection.groups for entry in group.entries]
+        self.generation += 1
+        handles = [entry.element for entry in self.entries]
+        self.page.evaluate(MARK, [handles, self.generation])
+        self.page.evaluate(WATCH)
+        self.page.evaluate(DIRTY)
+        self.bar(self.say("Ready: do the procedure; each action becomes a step."))
+
+    def bar(self, status: str) -> None:
+        spec = {
+            "status": status,
+            "message": self.message,
+            "field": {"label": self.say("Note for the last step")},
+            "buttons": [
+                {"id": EXPECT, "label": self.say("Check an element")},
+                {"id": NOTE, "label": self.say("Add the note")},
+                {"id": STOP, "label": self.say("Finish"), "primary": True},
+            ],
+        }
+        try:
+            self.page.evaluate("spec => window.__guide && window.__guide.toolbar(spec)", spec)
+        except PlaywrightError:
+            pass  # the page is going away: the next one gets the bar
+
+    # --- what the author did --------------------------------------------------------------------
+
+    def handle(self, event: dict[str, Any]) -> None:
+        if event.get("type") == Event.BUTTON:
+            self.button(str(event.get("id")), str(event.get("text") or ""))
+            return
+        entry = self.entry(event)
+        if entry is None:
+            self.message = self.say("That element has no name a step can use: pick another, or write the step by hand.")
+            self.bar(self.say("Not recorded."))
+            return
+        kind = event.get("type")
+        if kind == "click":
+            step = self.step(entry, "click")
+            self.last_click = step
+        elif kind == "expect":
+            self.step(entry, "expect")
+        elif kind == "change":
+            field_kind = str(event.get("kind"))
+            if field_kind == "radio":
+                if event.get("checked"):
+                    self.step(entry, "choose")
+            elif field_kind == "checkbox":
+                self.step(entry, "check" if event.get("checked") else "uncheck")
+            elif field_kind == "select":
+                self.step(entry, "select", todo="write the option to choose: `value: …` (guide record keeps no value)")
+            elif not event.get("empty"):
+                self.step(entry, "fill", field_kind=field_kind)
+
+    def entry(self, event: dict[str, Any]) -> Entry | None:
+        index = event.get("entry")
+        if event.get("generation") != self.generation or not isinstance(index, int):
+            return None
+        return self.entries[index] if 0 <= index < len(self.entries) else None
+
+    def step(self, entry: Entry, action: str, field_kind: str = "text", todo: str | None = None) -> dict[str, Any]:
+        name = inspect.locate.words_of(entry.target)
+        role = entry.target.role if entry.target.role in ("link", "button") else "other"
+        instruction = self.say(INSTRUCTIONS[(action, role)], name=name)
+        target = yaml.safe_load(entry.yaml.split(":", 1)[1])
+        step: dict[str, Any] = {
+            "id": slug(f"{action}-{name}", action),
+            "instruction": instruction,
+            "target": target,
+            "action": action,
+        }
+        todos = [todo] if todo else []
+        if action == "fill":
+            step["value"] = "{" + self.flow.variable(name, field_kind) + "}"
+            todos.append("the variable's `test:` value is a stand-in: guide record never keeps what was typed")
+        self.message = ""
+        if entry.status == "ambiguous":
+            todos.append(f'« {name} » appears {entry.count} times on this page: say which with `within: block "…"`')
+            self.message = self.say(
+                "« {name} » appears {count} times on this page: no name is unique.", name=name, count=entry.count
+            )
+        self.flow.add_step(step, todos)
+        self.bar(
+            self.say("Step {number} recorded: {instruction}", number=len(self.flow.steps), instruction=instruction)
+        )
+        return step
+
+    def button(self, ident: str, text: str) -> None:
+        if ident == STOP:
+            self.stopped = True
+        elif ident == EXPECT:
+            self.page.evaluate("() => window.__guideRecorder && window.__guideRecorder.expect()")
+            self.bar(self.say("Click the element the step must find."))
+        elif ident == NOTE and text and self.flow.steps:
+            self.flow.steps[-1]["note"] = text
+            self.bar(self.say("Note added to step {number}.", number=len(self.flow.steps)))
+
+    # --- the loop -------------------------------------------------------------------------------
+
+    def run(self, author: Any = None, deadline_s: float | None = None) -> None:
+        """Until « Terminer », the browser closed, or (tests) the deadline."""
+        self.settle()
+        ends = time.monotonic() + deadline_s if deadline_s else None
+        while not self.stopped:
+            if ends is not None and time.monotonic() > ends:
+                raise RecordError("the recording did not end in time")
+            try:
+                self.page.wait_for_timeout(PUMP_MS)  # Playwright delivers the page's events meanwhile
+            except PlaywrightError:
+                if not self.follow_tab():
+                    return  # the author closed the browser: what was recorded is kept
+                continue
+            while self.events:
+                self.handle(self.events.popleft())
+            if self.stopped:
+                break
+            self.follow_tab()
+            if self.page_changed():
+                self.settle()
+            elif author is not None:
+                author(self)
+
+    def follow_tab(self) -> bool:
+        """Go on in the newest open tab (a link opened a new one, or this one closed)."""
+        tabs = [page for page in self.context.pages if not page.is_closed()]
+        if not tabs:
+            return False
+        if tabs[-1] is not self.page:
+            self.page = tabs[-1]
+            self.page_id = None if self.last_click is None else self.page_id
+        return True
+
+    def page_changed(self) -> bool:
+        try:
+            if self.flow.shows(self.page.url, self.page_id):
+                return bool(self.page.evaluate(DIRTY))
+        except PlaywrightError:
+            return False
+        return True
+
+
+# --- the flow file -----------------------------------------------------------------------------
+
+
+def render(recorded: Recorded, options: RecordOptions, url: str) -> str:
+    """The flow as YAML, with a `# TODO` above each step that needs the author's eye."""
+    from .schema import SHIPPED, modeline
+
+    say = words(options.lang)
+    flow: dict[str, Any] = {
+        "version": 1,
+        "id": slug(options.out.stem, "procedure"),
+        "title": options.title or say("Recorded procedure"),
+        "lang": options.lang,
+        "source": {"title": say("Recorded with guide record from {url}", url=url)},
+        "audience": say("TODO: who this procedure is for"),
+        "start": recorded.start,
+        "pages": recorded.pages,
+    }
+    if recorded.variables:
+        flow["variables"] = recorded.variables
+    flow["steps"] = recorded.steps
+    text = yaml.safe_dump(flow, allow_unicode=True, sort_keys=False, width=110)
+    lines = []
+    for line in text.splitlines():
+        found = re.match(r"^(\s*)- id: (.+)$", line)
+        if found and found.group(2) in recorded.todos:
+            lines += [f"{found.group(1)}# TODO: {todo}" for todo in recorded.todos[found.group(2)]]
+        lines.append(line)
+    header = [modeline(options.out, SHIPPED), "# Recorded by guide record: read each instruction, and every TODO."]
+    return "\n".join(header + lines) + "\n"
+
+
+def record(options: RecordOptions, author: Any = None, deadline_s: float | None = None) -> Path:
+    """Open the browser on `options.url`, record until « Terminer », write the flow."""
+    from dataclasses import replace
+
+    from playwright.sync_api import sync_playwright
+
+    from .browser import launch, resolve_browser
+    from .runner import LIVE, prepare
+
+    if not options.url:
+        raise RecordError("give the address where the procedure starts: guide record URL --out flows/NAME.yaml")
+    if options.out.exists():
+        raise RecordError(f"{options.out} exists: give another --out (guide record never overwrites a flow)")
+    recorded = Recorded(options.lang)
+    with sync_playwright() as playwright:
+        browser = launch(
+            playwright,
+            resolve_browser(options.browser_path, playwright),
+            headless=options.headless,
+            offline=options.fixtures is not None,
+        )
+        try:
+            spec = replace(LIVE, lang=options.lang)
+            context = browser.new_context(**spec.args)
+            prepare(context, spec, options.fixtures)
+            context.add_init_script(script=RECORD_JS)
+            events: deque[dict[str, Any]] = deque()
+            context.expose_binding("__guideRecordEvent", lambda source, event: events.append(event))
+            context.expose_binding("__guideEvent", lambda source, event: events.append(event))
+            page = context.new_page()
+            page.goto(options.url, timeout=max(options.timeout_ms, 10_000))
+            recorder = Recorder(context, page, options, recorded)
+            recorder.events = events
+            recorder.run(author, deadline_s)
+        finally:
+            browser.close()
+    if not recorded.steps:
+        raise RecordError("nothing was recorded: no step to write")
+    write_atomic(options.out, render(recorded, options, options.url))
+    try:
+        load_flow(options.out)
+    except FlowError as error:  # a bug of ours: say it, the file stays for the author to fix
+        raise RecordError(f"{options.out} was written but does not lint: {error.problems[0]}") from None
+    return options.out
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("url", metavar="URL", help="where the procedure starts")
+    parser.add_argument("--out", type=Path, required=True, metavar="FLOW", help="the flow to write (a new file)")
+    parser.add_argument("--fixtures", type=Path, metavar="DIR", help="record on the fixtures instead of the site")
+    parser.add_argument("--lang", choices=LANGUAGES, default="fr", help="the instructions' language (default: fr)")
+    parser.add_argument("--title", help="the flow's title")
+    parser.add_argument("--headless", action="store_true", help="no visible window (tests)")
+    parser.add_argument("--browser-path", metavar="EXE", help="Chromium/Chrome executable")
+
+
+def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    options = RecordOptions(
+        args.url,
+        args.out,
+        fixtures=args.fixtures,
+        lang=args.lang,
+        title=args.title,
+        headless=args.headless,
+        browser_path=args.browser_path,
+    )
+    try:
+        written = record(options)
+    except RecordError as error:
+        Console(stderr=True).print(f"guide record: {error}", markup=False)
+        return 2
+    Console().print(f"wrote {written}: check it with  guide lint {written}  then  guide check {written}")
+    return 0
