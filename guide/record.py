@@ -37,6 +37,7 @@ from .i18n import LANGUAGES, N_, Say, words
 from .inspect import Entry, Inspection
 from .loader import FlowError, load_flow
 from .protocol import Event
+from .session import url_pattern as page_url_regex
 
 RECORD_JS = (Path(__file__).with_name("page") / "record.js").read_text(encoding="utf-8")
 PUMP_MS = 100  # how long the recorder lets Playwright deliver the page's events between looks
@@ -104,14 +105,14 @@ class Recorded:
 
     def shows(self, url: str, page_id: str | None) -> bool:
         """Is `url` the address of page `page_id`?"""
-        return page_id is not None and self.pages[page_id]["url"] == url_pattern(url)
+        return page_id is not None and address_matches(self.pages[page_id]["url"], url)
 
     def page_for(self, page: Page) -> str:
         """The id of the page `page` shows, added to `pages:` the first time."""
         parts = urlsplit(page.url)
         url = url_pattern(page.url)
         for page_id, spec in self.pages.items():
-            if spec["url"] == url:
+            if address_matches(spec["url"], page.url):
                 return page_id
         spec = {"url": url}
         title = page.title().strip()
@@ -136,6 +137,12 @@ class Recorded:
         name = _unique(slug(words_, "valeur").replace("-", "_"), self.variables)
         self.variables[name] = {"label": words_, "secret": True, "test": STAND_INS.get(kind, "exemple")}
         return name
+
+
+def address_matches(pattern: str, url: str) -> bool:
+    """Does `url` match a `pages:` URL pattern, as the check reads it (guide.session)?"""
+    compared = url if "?" in pattern else url.split("#")[0].split("?")[0]
+    return bool(page_url_regex(pattern).match(compared))
 
 
 def url_pattern(url: str) -> str:
@@ -375,6 +382,80 @@ def render(recorded: Recorded, options: RecordOptions, url: str) -> str:
     return "\n".join(header + lines) + "\n"
 
 
+TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*):")
+
+
+def _block_end(lines: list[str], key: str) -> int | None:
+    """The index of the line after top-level block `key` (its last line + 1), or None."""
+    start = next((n for n, line in enumerate(lines) if line.startswith(f"{key}:")), None)
+    if start is None:
+        return None
+    end = next((n for n in range(start + 1, len(lines)) if TOP_KEY.match(lines[n])), len(lines))
+    while end > start + 1 and not lines[end - 1].strip():
+        end -= 1
+    return end
+
+
+def _indented(data: Any, indent: str) -> list[str]:
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=110)
+    return [indent + line if line else line for line in text.splitlines()]
+
+
+def appended(text: str, recorded: Recorded, known: Recorded) -> str:
+    """The flow file `text` with the new pages, variables and steps added, every line already
+    there kept as it was (comments included)."""
+    lines = text.splitlines()
+    if "steps" not in {m.group(1) for line in lines if (m := TOP_KEY.match(line))} or any(
+        TOP_KEY.match(line) for line in lines[_steps_at(lines) + 1 :]
+    ):
+        raise RecordError("--append adds steps at the end of the file: `steps:` must be its last block")
+    step_lines = [line for line in lines[_steps_at(lines) + 1 :] if line.lstrip().startswith("- ")]
+    indent = step_lines[0][: len(step_lines[0]) - len(step_lines[0].lstrip())] if step_lines else "  "
+    new_steps = []
+    for step in recorded.steps[len(known.steps) :]:
+        new_steps += [f"{indent}# TODO: {todo}" for todo in recorded.todos.get(step["id"], [])]
+        new_steps += _indented([step], indent)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    lines += new_steps
+    for key, before in (("variables", "steps"), ("pages", "variables")):
+        new = {k: v for k, v in getattr(recorded, key).items() if k not in getattr(known, key)}
+        if not new:
+            continue
+        end = _block_end(lines, key)
+        if end is None:  # no such block yet: a new one before the next
+            at = next(n for n, line in enumerate(lines) if line.startswith(f"{before}:") or line.startswith("steps:"))
+            lines[at:at] = [f"{key}:", *_indented(new, "  ")]
+        else:
+            lines[end:end] = _indented(new, "  ")
+    return "\n".join(lines) + "\n"
+
+
+def _steps_at(lines: list[str]) -> int:
+    return next(n for n, line in enumerate(lines) if line.startswith("steps:"))
+
+
+def resume_point(out: Path) -> tuple[str, Recorded, Recorded]:
+    """For --append: the address of the flow's last page, and what the flow already has."""
+    try:
+        loaded = load_flow(out)
+    except FlowError as error:
+        raise RecordError(f"--append: {out} does not lint ({error.problems[0]}): fix it first") from None
+    flow = loaded.flow
+    data = yaml.safe_load(out.read_text(encoding="utf-8"))
+    known = Recorded(
+        flow.lang,
+        dict(data.get("pages") or {}),
+        list(data.get("steps") or []),
+        dict(data.get("variables") or {}),
+        start=flow.start,
+    )
+    last = next((step.lands for step in reversed(flow.steps) if step.lands), None) or flow.start
+    url = flow.pages[last].url.replace("*", "")
+    recorded = Recorded(flow.lang, dict(known.pages), list(known.steps), dict(known.variables), start=flow.start)
+    return url, recorded, known
+
+
 def record(options: RecordOptions, author: Any = None, deadline_s: float | None = None) -> Path:
     """Open the browser on `options.url`, record until « Terminer », write the flow."""
     from dataclasses import replace
@@ -384,11 +465,19 @@ def record(options: RecordOptions, author: Any = None, deadline_s: float | None 
     from .browser import launch, resolve_browser
     from .runner import LIVE, prepare
 
+    known = None
+    if options.append:
+        if not options.out.is_file():
+            raise RecordError(f"--append: {options.out} does not exist: record it first, without --append")
+        url, recorded, known = resume_point(options.out)
+        options.url = options.url or url
+        options.lang = recorded.lang
+    elif options.out.exists():
+        raise RecordError(f"{options.out} exists: give another --out (guide record never overwrites a flow)")
+    else:
+        recorded = Recorded(options.lang)
     if not options.url:
         raise RecordError("give the address where the procedure starts: guide record URL --out flows/NAME.yaml")
-    if options.out.exists():
-        raise RecordError(f"{options.out} exists: give another --out (guide record never overwrites a flow)")
-    recorded = Recorded(options.lang)
     with sync_playwright() as playwright:
         browser = launch(
             playwright,
@@ -411,9 +500,13 @@ def record(options: RecordOptions, author: Any = None, deadline_s: float | None 
             recorder.run(author, deadline_s)
         finally:
             browser.close()
-    if not recorded.steps:
+    if len(recorded.steps) == (len(known.steps) if known else 0):
         raise RecordError("nothing was recorded: no step to write")
-    write_atomic(options.out, render(recorded, options, options.url))
+    if known is not None:
+        text = appended(options.out.read_text(encoding="utf-8"), recorded, known)
+    else:
+        text = render(recorded, options, options.url)
+    write_atomic(options.out, text)
     try:
         load_flow(options.out)
     except FlowError as error:  # a bug of ours: say it, the file stays for the author to fix
@@ -422,8 +515,9 @@ def record(options: RecordOptions, author: Any = None, deadline_s: float | None 
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("url", metavar="URL", help="where the procedure starts")
+    parser.add_argument("url", nargs="?", metavar="URL", help="where the procedure starts (--append: the last page)")
     parser.add_argument("--out", type=Path, required=True, metavar="FLOW", help="the flow to write (a new file)")
+    parser.add_argument("--append", action="store_true", help="go on with --out's flow from its last page")
     parser.add_argument("--fixtures", type=Path, metavar="DIR", help="record on the fixtures instead of the site")
     parser.add_argument("--lang", choices=LANGUAGES, default="fr", help="the instructions' language (default: fr)")
     parser.add_argument("--title", help="the flow's title")
@@ -440,6 +534,7 @@ def run(args: argparse.Namespace) -> int:
         fixtures=args.fixtures,
         lang=args.lang,
         title=args.title,
+        append=args.append,
         headless=args.headless,
         browser_path=args.browser_path,
     )

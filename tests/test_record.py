@@ -182,3 +182,41 @@ def test_a_name_that_is_not_unique_is_said_in_the_page_and_marked_todo(site, tmp
     assert '# TODO: « Courriel * » appears 2 times on this page: say which with `within: block "…"`' in (
         out.read_text(encoding="utf-8")
     )
+
+
+class GoesOn(Author):
+    """From the last page of a recorded flow: back home, and checks the welcome heading."""
+
+    def __init__(self) -> None:
+        self.plan = [self.home, self.ask_expect, self.check_heading, self.finish]
+
+    def home(self, page) -> None:
+        self.leaving = page.url
+        self.click(page, page.get_by_role("link", name="Retour à l'accueil"))
+
+    def check_heading(self, page) -> None:
+        self.click(page, page.get_by_role("heading", name="Bienvenue"))
+
+
+def test_append_goes_on_from_the_last_page_and_keeps_every_line_of_the_flow(site, tmp_path, capsys):
+    done = site / "demarche.test" / "envoye.html"
+    done.write_text(done.read_text(encoding="utf-8").replace("</p>", "</p><a href='/'>Retour à l'accueil</a>"), "utf-8")
+    out = tmp_path / "flows" / "connexion.yaml"
+    recorded(site, out)
+    before = out.read_text(encoding="utf-8").replace("# Recorded by", "# Mes remarques.\n# Recorded by")
+    out.write_text(before, encoding="utf-8")  # the author's own comment, which must stay
+    options = RecordOptions(None, out, fixtures=site, headless=True, append=True)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(record, options, GoesOn(), 120).result()
+    after = out.read_text(encoding="utf-8")
+    assert after.startswith(before.rstrip("\n")), "every line already there is kept as it was"
+    steps = yaml.safe_load(after)["steps"]
+    assert [(s["action"], s["target"]) for s in steps[-2:]] == [
+        ("click", 'link "Retour à l\'accueil"'),
+        ("expect", 'heading "Bienvenue"'),
+    ]
+    assert steps[-2]["lands"] == "bienvenue"  # a page the flow already had
+    capsys.readouterr()
+    assert main(["check", str(out), "--fixtures", str(site), "--out", str(tmp_path / "out"), "--no-cache"]) == 0, (
+        capsys.readouterr().out
+    )
