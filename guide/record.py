@@ -541,7 +541,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         written = record(options)
     except RecordError as error:
-        Console(stderr=True).print(f"guide record: {error}", markup=False)
+        Console(stderr=True, soft_wrap=True).print(f"guide record: {error}", markup=False)
         return 2
-    Console().print(f"wrote {written}: check it with  guide lint {written}  then  guide check {written}")
+    Console(soft_wrap=True).print(f"wrote {written}: check it with  guide lint {written}  then  guide check {written}")
     return 0
