@@ -139,7 +139,10 @@ def run_branch(
     context.on("page", lambda page: page.on("crash", lambda gone: crashed.append(gone.url)))
     if trace:
         context.tracing.start(snapshots=True, screenshots=False, sources=False)
-    session = Session(context)
+    try:
+        session = Session(context)
+    except PlaywrightError:  # the renderer died as the tab was made (a crash elsewhere): one more tab
+        session = Session(context)
     performer = make_performer(session)
     if close_furniture:
         session.close_furniture_automatically(loaded.flow.furniture, performer.timeout_ms)

@@ -92,6 +92,8 @@ class Session:
         try:
             self.page.goto(url, timeout=timeout_ms)
         except PlaywrightError as error:
+            if "crash" in str(error).lower():
+                raise  # the renderer died: a crashed page (runner.unresponsive), not one that did not open
             raise PageError(first_line(error)) from None
 
     def differs(self, spec: PageSpec, timeout_ms: float) -> str | None:

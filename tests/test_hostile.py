@@ -12,6 +12,8 @@ import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 from guide.browser import launch, marker_of, resolve_browser
@@ -168,3 +170,39 @@ def test_a_renderer_that_crashes_is_a_drift_of_its_branch(tmp_path):
     results = outcome["results"]
     assert results[0].drift is not None and results[0].drift.problem in ("page crashed", "page not responding")
     assert results[1].passed  # the browser lived on: the next branch was checked
+
+
+class _Context:
+    """Just enough of a BrowserContext for a Session: tabs made on demand, events ignored."""
+
+    def __init__(self, tabs: list) -> None:
+        self.tabs = tabs
+
+    def new_page(self):
+        tab = self.tabs.pop(0)
+        if isinstance(tab, Exception):
+            raise tab
+        return tab
+
+    def on(self, event, handler) -> None:
+        pass
+
+
+class _Tab:
+    def __init__(self, error: str) -> None:
+        self.error = error
+
+    def goto(self, url, timeout):
+        raise PlaywrightError(self.error)
+
+
+def test_a_renderer_that_dies_while_a_page_opens_is_a_crash_not_a_page_that_did_not_open():
+    """What the loaded machine showed: the renderer killed mid-`goto`, or as the tab is made."""
+    from guide.session import PageError, Session
+
+    crashed = Session(_Context([_Tab("Navigation failed because page crashed!")]))
+    with pytest.raises(PlaywrightError, match="crashed"):  # run_branch reports it as « page crashed »
+        crashed.open("https://hostile.test/", 1000)
+    offline = Session(_Context([_Tab("net::ERR_NAME_NOT_RESOLVED at https://hostile.test/")]))
+    with pytest.raises(PageError):  # a page that did not open, as before
+        offline.open("https://hostile.test/", 1000)
