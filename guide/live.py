@@ -478,7 +478,7 @@ def run_live(
     from playwright.sync_api import sync_playwright
 
     from .browser import launch, resolve_browser
-    from .runner import LIVE, run_branch
+    from .runner import LIVE, ContextMaker, run_branch
 
     options = options or LiveOptions(**legacy)
     flow = loaded.flow
@@ -513,6 +513,8 @@ def run_live(
 
     with sync_playwright() as playwright:
         spec = replace(LIVE, args=_context_args(playwright, options), lang=language(flow.lang, options.lang))
+        make_context: ContextMaker
+        close: Callable[[], None] | None
         if options.profile is not None:
             # a browser of the person's own: logins and cookies stay from one run to the next
             options.profile.mkdir(parents=True, exist_ok=True)
@@ -529,18 +531,7 @@ def run_live(
                 args=launch_args(offline=options.fixtures is not None),
                 **spec.args,
             )
-            run = run_branch(
-                loaded,
-                "live",
-                lambda: context,
-                spec,
-                options.fixtures,
-                person,
-                values,
-                start_url=options.start_url,
-                close_furniture=options.autoplay_s is not None,
-                resume=options.resume,
-            )
+            make_context, close = (lambda: context), None  # run_branch closes it, and so the browser
         else:
             browser = launch(  # an installed Chrome/Edge (--channel) gets the same offline switches
                 playwright,
@@ -549,21 +540,23 @@ def run_live(
                 offline=options.fixtures is not None,
                 channel=options.channel,
             )
-            try:
-                run = run_branch(
-                    loaded,
-                    "live",
-                    lambda: browser.new_context(**spec.args),
-                    spec,
-                    options.fixtures,
-                    person,
-                    values,
-                    start_url=options.start_url,
-                    close_furniture=options.autoplay_s is not None,
-                    resume=options.resume,
-                )
-            finally:
-                browser.close()
+            make_context, close = (lambda: browser.new_context(**spec.args)), browser.close
+        try:
+            run = run_branch(
+                loaded,
+                "live",
+                make_context,
+                spec,
+                options.fixtures,
+                person,
+                values,
+                start_url=options.start_url,
+                close_furniture=options.autoplay_s is not None,
+                resume=options.resume,
+            )
+        finally:
+            if close is not None:
+                close()
     # a drift the person could not skip (the start page did not match) ends the guide
     drifts = run.performer.drifts + ([run.drift] if run.drift is not None else [])
     finished = not run.stopped and run.drift is None
