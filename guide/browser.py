@@ -7,6 +7,7 @@ so set-up falls back to Debian's `chromium` package when running as root.
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import subprocess
@@ -95,6 +96,15 @@ def resolve_browser(explicit: str | None = None, playwright: Playwright | None =
         "no Chromium found. Install one with: python -m playwright install chromium "
         "(needs internet), or as root on Debian: apt-get install -y chromium; "
         "or point GUIDE_BROWSER at a Chromium/Chrome executable.\n  looked at: " + "; ".join(looked)
+    )
+
+
+def add_browser_argument(parser: argparse.ArgumentParser) -> None:
+    """`--browser-path EXE`, as every verb that opens a browser takes it (see resolve_browser)."""
+    parser.add_argument(
+        "--browser-path",
+        metavar="EXE",
+        help="Chromium/Chrome executable (default: $GUIDE_BROWSER, Playwright's, then PATH)",
     )
 
 

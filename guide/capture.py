@@ -62,6 +62,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from .autopilot import AutoPilot
+from .browser import add_browser_argument
 from .files import private_folder, write_atomic
 from .loader import FlowError, LoadedFlow, load_flow
 from .model import Flow
@@ -841,11 +842,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="how long to wait for each element, page or request (default: 10)",
     )
-    parser.add_argument(
-        "--browser-path",
-        metavar="EXE",
-        help="Chromium/Chrome executable (default: $GUIDE_BROWSER, Playwright's, then PATH)",
-    )
+    add_browser_argument(parser)
 
 
 def options_from(args: argparse.Namespace) -> CaptureOptions:

@@ -18,7 +18,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.tree import Tree
 
-from .browser import BrowserNotFound
+from .browser import BrowserNotFound, add_browser_argument
 from .i18n import LANGUAGES
 from .loader import FlowError, LoadedFlow, load_flows
 from .model import Step
@@ -462,13 +462,6 @@ def build_parser() -> argparse.ArgumentParser:
     def flows_arg(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("flows", nargs="*", metavar="FLOW", help="flow files or folders (default: flows/)")
 
-    def browser_arg(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument(
-            "--browser-path",
-            metavar="EXE",
-            help="Chromium/Chrome executable (default: $GUIDE_BROWSER, Playwright's, then PATH)",
-        )
-
     check = verb("check", cmd_check, "replay every flow and branch against the fixtures; exit 1 on drift")
     flows_arg(check)
     check.add_argument(
@@ -527,7 +520,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="say, for each target whose words matched only after the matching rule's "
         "normalisation, which invisible difference was set aside",
     )
-    browser_arg(check)
+    add_browser_argument(check)
     check.add_argument(
         "-j",
         "--jobs",
@@ -595,7 +588,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="STEP",
         help="start at this step (its page is opened), e.g. --from saisir-identifiant",
     )
-    browser_arg(live)
+    add_browser_argument(live)
 
     shots = verb(
         "shots",
@@ -664,7 +657,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="how long to wait for each element or page (default: 3)",
     )
-    browser_arg(shots)
+    add_browser_argument(shots)
 
     from .export import FORMATS
 
@@ -680,7 +673,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--lang", choices=LANGUAGES, help="the guide's fixed words in this language (default: the flow's lang)"
     )
-    browser_arg(export)
+    add_browser_argument(export)
     export.add_argument(
         "--images",
         type=Path,
@@ -752,7 +745,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="install a browser if none is found (Playwright's, else Debian's as root)",
     )
-    browser_arg(doctor)
+    add_browser_argument(doctor)
     return parser
 
 

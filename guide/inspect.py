@@ -33,6 +33,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from . import locate, matching
+from .browser import add_browser_argument
 from .loader import FlowError, LoadedFlow, load_flow
 from .model import ROLES as MODEL_ROLES
 from .model import Target, parse_target_shorthand
@@ -591,11 +592,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="how long to wait for the page to load (default: 15)",
     )
-    parser.add_argument(
-        "--browser-path",
-        metavar="EXE",
-        help="Chromium/Chrome executable (default: $GUIDE_BROWSER, Playwright's, then PATH)",
-    )
+    add_browser_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:

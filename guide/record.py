@@ -32,6 +32,7 @@ from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 
 from . import inspect
+from .browser import add_browser_argument
 from .files import write_atomic
 from .i18n import LANGUAGES, N_, Say, words
 from .inspect import Entry, Inspection
@@ -522,7 +523,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=LANGUAGES, default="fr", help="the instructions' language (default: fr)")
     parser.add_argument("--title", help="the flow's title")
     parser.add_argument("--headless", action="store_true", help="no visible window (tests)")
-    parser.add_argument("--browser-path", metavar="EXE", help="Chromium/Chrome executable")
+    add_browser_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
