@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import re
 import time
-import unicodedata
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +32,8 @@ from playwright.sync_api import Error as PlaywrightError
 
 from . import inspect
 from .browser import add_browser_argument
+from .draft.text import fold
+from .draft.text import slug as words_slug
 from .files import write_atomic
 from .i18n import LANGUAGES, N_, Say, words
 from .inspect import Entry, Inspection
@@ -89,8 +90,11 @@ class RecordError(Exception):
 
 
 def slug(text: str, default: str = "page") -> str:
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:48].strip("-") or default
+    """An id from `text`, folded as guide draft folds it (`guide.draft.text.slug`), cut to stay a
+    valid id; `default` when the text has no letter or digit."""
+    if not re.search(r"[a-z0-9]", fold(text)):
+        return default
+    return words_slug(text, max_words=6)[:48].strip("-")
 
 
 @dataclass
