@@ -187,10 +187,17 @@ class RecordOptions:
 class Recorder:
     """Turns what the author does into steps, page after page."""
 
-    def __init__(self, context: BrowserContext, page: Page, options: RecordOptions, recorded: Recorded):
+    def __init__(
+        self,
+        context: BrowserContext,
+        page: Page,
+        options: RecordOptions,
+        recorded: Recorded,
+        events: deque[dict[str, Any]],  # filled by the page's bindings (record.js, the bar)
+    ):
         self.context, self.page, self.options, self.flow = context, page, options, recorded
         self.say: Say = words(options.lang)
-        self.events: deque[dict[str, Any]] = deque()
+        self.events = events
         self.inspection: Inspection | None = None
         self.entries: list[Entry] = []
         self.generation = 0
@@ -343,7 +350,8 @@ class Recorder:
             return False
         if tabs[-1] is not self.page:
             self.page = tabs[-1]
-            self.page_id = None if self.last_click is None else self.page_id
+            if self.last_click is None:  # not opened by the last click: no step lands there
+                self.page_id = None
         return True
 
     def page_changed(self) -> bool:
@@ -500,8 +508,7 @@ def record(options: RecordOptions, author: Any = None, deadline_s: float | None 
             context.expose_binding("__guideEvent", lambda source, event: events.append(event))
             page = context.new_page()
             page.goto(options.url, timeout=max(options.timeout_ms, 10_000))
-            recorder = Recorder(context, page, options, recorded)
-            recorder.events = events
+            recorder = Recorder(context, page, options, recorded, events)
             recorder.run(author, deadline_s)
         finally:
             browser.close()
