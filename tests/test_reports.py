@@ -23,6 +23,11 @@ from .junit_readers import failed_places
 DOUANE = FLOWS / "douane-mot-de-passe-portailpro.yaml"
 
 
+def run_check(flows: Path, tree: Path, out: Path, *options: str, timeout: str = "1") -> int:
+    """`guide check FLOWS` on the fixtures `tree`, artifacts under `out`, with each test's own options."""
+    return main(["check", str(flows), "--fixtures", str(tree), "--timeout", timeout, "--out", str(out), *options])
+
+
 def line_of(flow: Path, text: str) -> int:
     lines = flow.read_text(encoding="utf-8").splitlines()
     return next(number for number, line in enumerate(lines, 1) if line.strip() == text)
@@ -61,24 +66,7 @@ def heals_after_first_attempt(tmp_path, monkeypatch):
 def test_a_branch_that_drifts_then_passes_is_flaky_not_failed(tmp_path, heals_after_first_attempt, capsys):
     tree, calls, reset = heals_after_first_attempt
     junit, report, out = tmp_path / "junit.xml", tmp_path / "report", tmp_path / "out"
-    code = main(
-        [
-            "check",
-            str(DOUANE),
-            "--fixtures",
-            str(tree),
-            "--timeout",
-            "1",
-            "--out",
-            str(out),
-            "--junit",
-            str(junit),
-            "--report",
-            str(report),
-            "--retries",
-            "1",
-        ]
-    )
+    code = run_check(DOUANE, tree, out, "--junit", str(junit), "--report", str(report), "--retries", "1")
     printed = capsys.readouterr().out
     assert calls == [True, False], "one drift, then the traced replay passes"
     assert code == 0, printed
@@ -95,43 +83,14 @@ def test_a_branch_that_drifts_then_passes_is_flaky_not_failed(tmp_path, heals_af
     assert result.status == "flaky" and result.passed and len(result.failures) == 1
 
     reset()
-    code = main(
-        [
-            "check",
-            str(DOUANE),
-            "--fixtures",
-            str(tree),
-            "--timeout",
-            "1",
-            "--out",
-            str(out),
-            "--retries",
-            "1",
-            "--fail-on-flaky",
-        ]
-    )
+    code = run_check(DOUANE, tree, out, "--retries", "1", "--fail-on-flaky")
     assert calls == [True, False] and code == 1, capsys.readouterr().out
 
 
 def test_every_attempt_drifts_then_the_branch_drifts_with_a_trace(tmp_path, capsys):
     tree = build_variant("renamed-button", tmp_path / "fixtures")
     out, junit = tmp_path / "out", tmp_path / "junit.xml"
-    code = main(
-        [
-            "check",
-            str(DOUANE),
-            "--fixtures",
-            str(tree),
-            "--timeout",
-            "1",
-            "--out",
-            str(out),
-            "--junit",
-            str(junit),
-            "--retries",
-            "2",
-        ]
-    )
+    code = run_check(DOUANE, tree, out, "--junit", str(junit), "--retries", "2")
     capsys.readouterr()
     assert code == 1
     kept = out / "douane-mot-de-passe-portailpro" / "main"
@@ -146,22 +105,7 @@ def test_every_attempt_drifts_then_the_branch_drifts_with_a_trace(tmp_path, caps
 def test_junit_points_at_the_flow_file_and_the_line_of_the_step(tmp_path, capsys):
     tree = build_variant("renamed-button", tmp_path / "fixtures")
     junit = tmp_path / "junit.xml"
-    main(
-        [
-            "check",
-            str(DOUANE),
-            "--fixtures",
-            str(tree),
-            "--timeout",
-            "1",
-            "--retries",
-            "0",
-            "--out",
-            str(tmp_path / "out"),
-            "--junit",
-            str(junit),
-        ]
-    )
+    run_check(DOUANE, tree, tmp_path / "out", "--retries", "0", "--junit", str(junit))
     capsys.readouterr()
     suite = ET.parse(junit).getroot().find("testsuite")
     case = suite.find("testcase")
@@ -180,20 +124,7 @@ def test_on_github_actions_drifts_are_annotations_on_the_flow_line_and_a_summary
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     tree = build_variant("renamed-button", tmp_path / "fixtures")
-    main(
-        [
-            "check",
-            str(FLOWS),
-            "--fixtures",
-            str(tree),
-            "--timeout",
-            "1",
-            "--retries",
-            "0",
-            "--out",
-            str(tmp_path / "out"),
-        ]
-    )
+    run_check(FLOWS, tree, tmp_path / "out", "--retries", "0")
     printed = capsys.readouterr().out
     [annotation] = [line for line in printed.splitlines() if line.startswith("::")]
     where, message = annotation[2:].split("::", 1)
@@ -215,20 +146,7 @@ def test_on_github_actions_drifts_are_annotations_on_the_flow_line_and_a_summary
 def test_off_github_actions_no_workflow_commands(tmp_path, monkeypatch, capsys):
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     tree = build_variant("renamed-button", tmp_path / "fixtures")
-    main(
-        [
-            "check",
-            str(DOUANE),
-            "--fixtures",
-            str(tree),
-            "--timeout",
-            "1",
-            "--retries",
-            "0",
-            "--out",
-            str(tmp_path / "out"),
-        ]
-    )
+    run_check(DOUANE, tree, tmp_path / "out", "--retries", "0")
     assert "::error" not in capsys.readouterr().out
 
 
@@ -248,21 +166,15 @@ def test_the_drift_report_names_the_requests_blocked_during_the_failing_step(tmp
     tree = tmp_path / "fixtures"
     shutil.copytree(FIXTURES, tree)
     (tree / "connexion.douane.gouv.fr" / "motDePasseOublie" / "confirmation.html").unlink()
-    code = main(
-        [
-            "check",
-            str(DOUANE),
-            "--fixtures",
-            str(tree),
-            "--timeout",
-            "2",
-            "--retries",
-            "0",
-            "--out",
-            str(tmp_path / "out"),
-            "--report",
-            str(tmp_path / "report"),
-        ]
+    code = run_check(
+        DOUANE,
+        tree,
+        tmp_path / "out",
+        "--retries",
+        "0",
+        "--report",
+        str(tmp_path / "report"),
+        timeout="2",
     )
     printed = capsys.readouterr().out
     assert code == 1
