@@ -2,7 +2,7 @@
  * elements.js — the small DOM toolkit every part builds with, on the captured natives only
  * (no innerHTML, no style attribute from markup: allowed under `default-src 'none'`).
  *
- * makeElements(N, D) -> {el, svg, text, attr, shown, clear, style, on, str, sig, box}
+ * makeElements(N, D) -> {el, svg, text, attr, shown, clear, style, on, own, str, sig, box}
  */
 function makeElements(N, D) {
   var SVGNS = 'http://www.w3.org/2000/svg';
@@ -42,6 +42,14 @@ function makeElements(N, D) {
 
   function on(target, type, fn, capture) { N.addEventListener(target, type, fn, !!capture); }
 
+  // Keep the page's own (bubble-phase) handlers out of a part of our UI: keyboard shortcuts,
+  // "click outside" closers, focus traps… Capture-phase page listeners still see the events.
+  var PRIVATE = ['click', 'dblclick', 'auxclick', 'mousedown', 'mouseup', 'pointerdown', 'pointerup',
+    'touchstart', 'touchend', 'keydown', 'keyup', 'keypress', 'beforeinput', 'input',
+    'change', 'paste', 'copy', 'cut', 'focusin', 'focusout', 'contextmenu'];
+  function stop(e) { N.stopPropagation(e); }
+  function own(e) { for (var i = 0; i < PRIVATE.length; i++) on(e, PRIVATE[i], stop); }
+
   // A signature of card data (strings, numbers, lists, plain objects), to redraw a section
   // only when its data changed. Not JSON.stringify: a page may replace it, or add toJSON.
   function sig(v) {
@@ -62,5 +70,5 @@ function makeElements(N, D) {
 
   function round2(n) { return N.round(n * 100) / 100; }
 
-  return N.freeze({ el: el, svg: svg, text: text, attr: attr, shown: shown, clear: clear, style: style, on: on, str: str, sig: sig, box: box });
+  return N.freeze({ el: el, svg: svg, text: text, attr: attr, shown: shown, clear: clear, style: style, on: on, own: own, str: str, sig: sig, box: box });
 }

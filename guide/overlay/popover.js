@@ -85,12 +85,7 @@ function makePopover(N, E, dom, TEXT, PROTOCOL, onButton) {
     try { b = N.closest(N.eventTarget(e), 'button[data-id]'); } catch (err) { b = null; }
     if (b) onButton(N.getAttribute(b, 'data-id'));
   });
-  // Keep the page's own (bubble-phase) handlers out of our UI: keyboard shortcuts,
-  // "click outside" closers, focus traps… Capture-phase page listeners still see them.
-  var PRIVATE = ['click', 'dblclick', 'auxclick', 'mousedown', 'mouseup', 'pointerdown', 'pointerup',
-    'touchstart', 'touchend', 'keydown', 'keyup', 'keypress', 'beforeinput', 'input',
-    'change', 'paste', 'copy', 'cut', 'focusin', 'focusout', 'contextmenu'];
-  for (var i = 0; i < PRIVATE.length; i++) E.on(pop, PRIVATE[i], function (e) { N.stopPropagation(e); });
+  E.own(pop);   // the page's bubble-phase handlers never see what happens in the card
 
   // Tab and Shift+Tab go round the card's own controls (Alt+Shift+G leads back to the page).
   function controls() {

@@ -29,9 +29,7 @@ function makeToolbar(N, E, dom, onButton) {
     E.attr(input, 'autocomplete', 'off');
     actions = E.el('div', 'g-bar-actions', bar);
     E.on(form, 'submit', function (e) { N.preventDefault(e); });
-    // the page's bubble-phase handlers never see what happens in the bar
-    var PRIVATE = ['click', 'mousedown', 'mouseup', 'pointerdown', 'pointerup', 'keydown', 'keyup', 'input', 'change'];
-    for (var i = 0; i < PRIVATE.length; i++) E.on(bar, PRIVATE[i], function (e) { N.stopPropagation(e); });
+    E.own(bar);   // the page's bubble-phase handlers never see what happens in the bar
   }
 
   function show(spec) {
