@@ -12,7 +12,12 @@ whose `test:` value is a stand-in made up here: the author's value is never writ
 
 The bar (guide/overlay/toolbar.js, in the overlay's shadow root) offers « Vérifier un
 élément » (the next click names an `expect` step instead of acting), a note for the last step,
-and « Terminer ». `--append` goes on from the last page of an existing flow.
+a question, and « Terminer ». A question is recorded as the person will meet it: « Poser une
+question » with its words, then each answer (« Ajouter une réponse ») followed by the steps of
+that answer; from the second answer on, the browser goes back to the page where the question
+was asked. « Fin de la question »: the next steps follow the question, whatever the answer.
+A list (`select`) keeps the label of the option chosen: a choice offered by the page, not a
+value the author typed. `--append` goes on from the last page of an existing flow.
 """
 
 from __future__ import annotations
@@ -70,6 +75,7 @@ STAND_INS = {
 
 # Buttons of the recorder's bar.
 EXPECT, NOTE, STOP = "record-expect", "record-note", "record-stop"
+QUESTION, ANSWER, END_QUESTION = "record-question", "record-answer", "record-end-question"
 
 # The instruction a recorded step proposes, by action and kind of target (the flow's language).
 INSTRUCTIONS = {
@@ -80,7 +86,7 @@ INSTRUCTIONS = {
     ("choose", "other"): N_("Choose « {name} »."),
     ("check", "other"): N_("Tick « {name} »."),
     ("uncheck", "other"): N_("Untick « {name} »."),
-    ("select", "other"): N_("Choose a value in « {name} »."),
+    ("select", "other"): N_("Choose « {value} » in « {name} »."),
     ("expect", "other"): N_("Check that « {name} » is shown."),
 }
 
@@ -107,6 +113,10 @@ class Recorded:
     variables: dict[str, dict[str, Any]] = field(default_factory=dict)
     todos: dict[str, list[str]] = field(default_factory=dict)  # step id -> comments
     start: str | None = None
+    where: list[list[dict[str, Any]]] = field(default_factory=list)  # innermost last: where steps go
+
+    def __post_init__(self) -> None:
+        self.where = self.where or [self.steps]
 
     def shows(self, url: str, page_id: str | None) -> bool:
         """Is `url` the address of page `page_id`?"""
@@ -132,16 +142,43 @@ class Recorded:
         return page_id
 
     def add_step(self, step: dict[str, Any], todos: list[str]) -> dict[str, Any]:
-        step["id"] = _unique(step["id"], {s["id"] for s in self.steps})
-        self.steps.append(step)
+        step["id"] = _unique(step["id"], self.ids())
+        self.where[-1].append(step)
         if todos:
-            self.todos[step["id"]] = todos
+            self.todos.setdefault(step["id"], []).extend(todos)
         return step
+
+    def ids(self) -> set[str]:
+        """Every step and option id so far (one namespace: a TODO is placed by its id)."""
+        return {item["id"] for item in _items(self.steps)}
+
+    def count(self) -> int:
+        """How many steps were recorded, answers' steps included (not the questions)."""
+        return sum(1 for item in _items(self.steps) if "instruction" in item and "question" not in item)
 
     def variable(self, words_: str, kind: str) -> str:
         name = _unique(slug(words_, "valeur").replace("-", "_"), self.variables)
         self.variables[name] = {"label": words_, "secret": True, "test": STAND_INS.get(kind, "exemple")}
         return name
+
+
+def _items(steps: list[dict[str, Any]]) -> Any:
+    """Every step and option of a recorded step list, depth first."""
+    for step in steps:
+        yield step
+        for option in step.get("options", []):
+            yield option
+            yield from _items(option.get("steps", []))
+
+
+@dataclass
+class Asking:
+    """A question being recorded: its step, where it was asked, where each answer ended."""
+
+    step: dict[str, Any]
+    url: str
+    ends: list[str | None] = field(default_factory=list)
+    pending: list[dict[str, Any]] = field(default_factory=list)  # steps done before any answer
 
 
 def address_matches(pattern: str, url: str) -> bool:
@@ -205,6 +242,7 @@ class Recorder:
         self.last_click: dict[str, Any] | None = None  # the step whose click may land on a new page
         self.message = ""
         self.stopped = False
+        self.asking: list[Asking] = []  # the questions being recorded, innermost last
 
     # --- the page -------------------------------------------------------------------------------
 
@@ -231,15 +269,21 @@ class Recorder:
         self.bar(self.say("Ready: do the procedure; each action becomes a step."))
 
     def bar(self, status: str) -> None:
+        buttons = [
+            {"id": EXPECT, "label": self.say("Check an element")},
+            {"id": NOTE, "label": self.say("Add the note")},
+            {"id": QUESTION, "label": self.say("Ask a question")},
+        ]
+        if self.asking:
+            buttons += [
+                {"id": ANSWER, "label": self.say("Add an answer")},
+                {"id": END_QUESTION, "label": self.say("End of the question")},
+            ]
         spec = {
             "status": status,
             "message": self.message,
-            "field": {"label": self.say("Note for the last step")},
-            "buttons": [
-                {"id": EXPECT, "label": self.say("Check an element")},
-                {"id": NOTE, "label": self.say("Add the note")},
-                {"id": STOP, "label": self.say("Finish"), "primary": True},
-            ],
+            "field": {"label": self.say("Your words: a note for the last step, a question, an answer")},
+            "buttons": [*buttons, {"id": STOP, "label": self.say("Finish"), "primary": True}],
         }
         try:
             self.page.evaluate("spec => window.__guide && window.__guide.toolbar(spec)", spec)
@@ -270,8 +314,8 @@ class Recorder:
                     self.step(entry, "choose")
             elif field_kind == "checkbox":
                 self.step(entry, "check" if event.get("checked") else "uncheck")
-            elif field_kind == "select":
-                self.step(entry, "select", todo="write the option to choose: `value: …` (guide record keeps no value)")
+            elif field_kind == "select" and event.get("option"):
+                self.step(entry, "select", value=str(event["option"]))
             elif not event.get("empty"):
                 self.step(entry, "fill", field_kind=field_kind)
 
@@ -281,18 +325,25 @@ class Recorder:
             return None
         return self.entries[index] if 0 <= index < len(self.entries) else None
 
-    def step(self, entry: Entry, action: str, field_kind: str = "text", todo: str | None = None) -> dict[str, Any]:
+    def step(self, entry: Entry, action: str, field_kind: str = "text", value: str | None = None) -> dict[str, Any]:
         name = inspect.locate.words_of(entry.target)
         role = entry.target.role if entry.target.role in ("link", "button") else "other"
-        instruction = self.say(INSTRUCTIONS[(action, role)], name=name)
+        instruction = self.say(INSTRUCTIONS[(action, role)], name=name, value=value)
         target = yaml.safe_load(entry.yaml.split(":", 1)[1])
+        again = self.changed_again(action, target)
+        if again is not None:  # the same field changed again (arrow keys in a list): the last choice holds
+            if value is not None:
+                again.update(instruction=instruction, value=value)
+            return again
         step: dict[str, Any] = {
             "id": slug(f"{action}-{name}", action),
             "instruction": instruction,
             "target": target,
             "action": action,
         }
-        todos = [todo] if todo else []
+        todos: list[str] = []
+        if value is not None:
+            step["value"] = value
         if action == "fill":
             step["value"] = "{" + self.flow.variable(name, field_kind) + "}"
             todos.append("the variable's `test:` value is a stand-in: guide record never keeps what was typed")
@@ -303,10 +354,16 @@ class Recorder:
                 "« {name} » appears {count} times on this page: no name is unique.", name=name, count=entry.count
             )
         self.flow.add_step(step, todos)
-        self.bar(
-            self.say("Step {number} recorded: {instruction}", number=len(self.flow.steps), instruction=instruction)
-        )
+        self.bar(self.say("Step {number} recorded: {instruction}", number=self.flow.count(), instruction=instruction))
         return step
+
+    def changed_again(self, action: str, target: Any) -> dict[str, Any] | None:
+        """The step just recorded, when it filled or selected this same field: one step, not two."""
+        steps = self.flow.where[-1]
+        last = steps[-1] if steps else None
+        if action in ("fill", "select") and last and last["action"] == action and last["target"] == target:
+            return last
+        return None
 
     def button(self, ident: str, text: str) -> None:
         if ident == STOP:
@@ -314,9 +371,98 @@ class Recorder:
         elif ident == EXPECT:
             self.page.evaluate("() => window.__guideRecorder && window.__guideRecorder.expect()")
             self.bar(self.say("Click the element the step must find."))
-        elif ident == NOTE and text and self.flow.steps:
-            self.flow.steps[-1]["note"] = text
-            self.bar(self.say("Note added to step {number}.", number=len(self.flow.steps)))
+        elif ident == NOTE and text and (last := self.last_step()) is not None:
+            last["note"] = text
+            self.bar(self.say("Note added to step {number}.", number=self.flow.count()))
+        elif ident == QUESTION:
+            self.ask(text)
+        elif ident == ANSWER:
+            self.answer(text)
+        elif ident == END_QUESTION:
+            self.end_question()
+        else:
+            self.message = self.say("Type your words in the field first, then press the button.")
+            self.bar(self.say("Nothing recorded."))
+
+    def last_step(self) -> dict[str, Any] | None:
+        """The step recorded last (a question's answers' steps included)."""
+        steps = [item for item in _items(self.flow.steps) if "instruction" in item and "question" not in item]
+        return steps[-1] if steps else None
+
+    # --- questions ------------------------------------------------------------------------------
+
+    def ask(self, text: str) -> None:
+        """« Poser une question »: the next steps belong to its answers."""
+        if not text:
+            self.message = self.say(
+                "Type the question in the field first, then press « {button} ».", button=self.say("Ask a question")
+            )
+            self.bar(self.say("Nothing recorded."))
+            return
+        step = self.flow.add_step(
+            {"id": slug(text, "question"), "instruction": text, "question": text, "options": []}, []
+        )
+        asking = Asking(step, self.page.url)
+        self.asking.append(asking)
+        self.flow.where.append(asking.pending)
+        self.message = ""
+        self.bar(
+            self.say(
+                "Question recorded: type its first answer in the field, then press « {button} ».",
+                button=self.say("Add an answer"),
+            )
+        )
+
+    def answer(self, label: str) -> None:
+        """« Ajouter une réponse »: the next steps are this answer's; from the second answer on,
+        back to the page where the question was asked."""
+        if not self.asking or not label:
+            self.message = self.say(
+                "Type the answer in the field first, then press « {button} ».", button=self.say("Add an answer")
+            )
+            self.bar(self.say("Nothing recorded."))
+            return
+        asking = self.asking[-1]
+        options = asking.step["options"]
+        if options:
+            asking.ends.append(self.page_id)
+        steps: list[dict[str, Any]] = asking.pending if not options else []
+        options.append({"id": _unique(slug(label, "reponse"), self.flow.ids()), "label": label, "steps": steps})
+        self.flow.where[-1] = steps
+        self.message = ""
+        if len(options) > 1 and self.page.url != asking.url:
+            self.last_click = None  # going back is not a step
+            self.page.goto(asking.url, timeout=max(self.options.timeout_ms, 10_000))
+            self.message = self.say("Back on the page where the question was asked.")
+        self.bar(self.say("Answer « {label} »: do this answer's steps.", label=label))
+
+    def end_question(self) -> None:
+        """« Fin de la question »: the next steps follow it, whatever the answer."""
+        if not self.asking:
+            return
+        asking = self.asking.pop()
+        self.flow.where.pop()
+        asking.ends.append(self.page_id)
+        step, options, todos = asking.step, asking.step["options"], []
+        if not options:  # steps done, no answer named
+            options.append(
+                {"id": _unique("reponse", self.flow.ids()), "label": self.say("Answer 1"), "steps": asking.pending}
+            )
+            todos.append("the first answer has no words: write its label")
+        if len(options) < 2:
+            options.append({"id": _unique("autre-reponse", self.flow.ids()), "label": self.say("Another answer")})
+            todos.append("only one answer was recorded: write the other's label (and its steps, or record them)")
+        for option in options:
+            if not option.get("steps"):
+                option.pop("steps", None)
+        if len({end for end in asking.ends if end}) > 1:
+            todos.append(
+                "the answers end on different pages: the steps after the question start from one page "
+                "(add `open:` to the next step, or end each answer there)"
+            )
+        self.flow.todos.setdefault(step["id"], []).extend(todos)
+        self.message = ""
+        self.bar(self.say("End of the question: the next steps follow it, whatever the answer."))
 
     # --- the loop -------------------------------------------------------------------------------
 
@@ -385,14 +531,20 @@ def render(recorded: Recorded, options: RecordOptions, url: str) -> str:
         flow["variables"] = recorded.variables
     flow["steps"] = recorded.steps
     text = yaml.safe_dump(flow, allow_unicode=True, sort_keys=False, width=110)
-    lines = []
-    for line in text.splitlines():
-        found = re.match(r"^(\s*)- id: (.+)$", line)
-        if found and found.group(2) in recorded.todos:
-            lines += [f"{found.group(1)}# TODO: {todo}" for todo in recorded.todos[found.group(2)]]
-        lines.append(line)
+    lines = _with_todos(text.splitlines(), recorded.todos)
     header = [modeline(options.out, SHIPPED), "# Recorded by guide record: read each instruction, and every TODO."]
     return "\n".join(header + lines) + "\n"
+
+
+def _with_todos(lines: list[str], todos: dict[str, list[str]]) -> list[str]:
+    """`lines` of YAML with each step's TODO comments above its `- id:` line (steps of answers too)."""
+    out = []
+    for line in lines:
+        found = re.match(r"^(\s*)- id: (.+)$", line)
+        if found and found.group(2) in todos:
+            out += [f"{found.group(1)}# TODO: {todo}" for todo in todos[found.group(2)]]
+        out.append(line)
+    return out
 
 
 TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*):")
@@ -426,8 +578,7 @@ def appended(text: str, recorded: Recorded, known: Recorded) -> str:
     indent = step_lines[0][: len(step_lines[0]) - len(step_lines[0].lstrip())] if step_lines else "  "
     new_steps = []
     for step in recorded.steps[len(known.steps) :]:
-        new_steps += [f"{indent}# TODO: {todo}" for todo in recorded.todos.get(step["id"], [])]
-        new_steps += _indented([step], indent)
+        new_steps += _with_todos(_indented([step], indent), recorded.todos)
     while lines and not lines[-1].strip():
         lines.pop()
     lines += new_steps
@@ -509,7 +660,11 @@ def record(options: RecordOptions, author: Any = None, deadline_s: float | None 
             page = context.new_page()
             page.goto(options.url, timeout=max(options.timeout_ms, 10_000))
             recorder = Recorder(context, page, options, recorded, events)
-            recorder.run(author, deadline_s)
+            try:
+                recorder.run(author, deadline_s)
+            finally:
+                while recorder.asking:  # « Terminer » inside a question ends it first
+                    recorder.end_question()
         finally:
             browser.close()
     if len(recorded.steps) == (len(known.steps) if known else 0):

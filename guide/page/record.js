@@ -5,8 +5,9 @@
  * page cannot hide an action from it, to trusted events only (never a script's):
  *   click   on an element Python named beforehand (it set `__guideEntry`, an index into its
  *           inspection of the page, on each element a step could target);
- *   change  of a field, a choice or a box: the value itself never leaves the page, only its
- *           kind (the field's type) and whether it is empty.
+ *   change  of a field, a choice or a box: a typed value never leaves the page, only its
+ *           kind (the field's type) and whether it is empty; a list tells its chosen option's
+ *           label (the page's words, not the author's).
  * In "expect" mode (the author pressed « Vérifier un élément » in the bar), the next click is
  * not performed: it names the element a step must find. Events go to `__guideRecordEvent`.
  */
@@ -50,7 +51,9 @@
     if (!found) return;
     const kind = el.localName === 'select' ? 'select' : (el.getAttribute('type') || 'text').toLowerCase();
     const checked = kind === 'radio' || kind === 'checkbox' ? el.checked : null;
-    send({ type: 'change', kind, checked, empty: !el.value, ...found });
+    // a list's chosen option is offered by the page, not typed: its label is what a step selects
+    const option = kind === 'select' && el.selectedOptions.length ? el.selectedOptions[0].label.trim() : null;
+    send({ type: 'change', kind, checked, option, empty: !el.value, ...found });
   }, true);
   Object.defineProperty(window, '__guideRecorder', {
     value: Object.freeze({ expect: () => { mode = 'expect'; } }),
