@@ -37,6 +37,10 @@ CORE_NAMES = frozenset(name for names in CORE_TAGS.values() for name in names)
 # The words each typed tag reads, for `!!int abc` and the like.
 TYPE_WORDS = {"int": "a whole number", "float": "a number", "bool": "true or false", "null": "null or ~"}
 
+# Plain words YAML 1.2 (editors, most other tools) reads as numbers but PyYAML (YAML 1.1) as
+# text: `1e3`, `1.5e3`, `0o17`. Refused, so that a flow means the same to every reader.
+YAML12_NUMBER = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|0o[0-7]+")
+
 KEY = "<key>"  # marks a key's position in the positions map
 
 
@@ -243,6 +247,16 @@ def _scalar(node: yaml.ScalarNode, file: str) -> Any:
             ]
         )
     name = node.tag.removeprefix(YAML_TAG)
+    if name == "str" and node.style is None and YAML12_NUMBER.fullmatch(value):
+        raise FlowError(
+            [
+                _at(
+                    file,
+                    node,
+                    f"{_shown(value)} reads as a number in YAML 1.2 (editors): put it in quotes to keep it as text",
+                )
+            ]
+        )
     if name not in _CONSTRUCT:  # text; also the `=` and `<<` words YAML 1.1 gives tags of their own
         return value
     if name in ("int", "float") and len(value) > MAX_NUMBER_CHARS:
@@ -395,6 +409,9 @@ def _explain(error: Mapping[str, Any]) -> str:
         return f"expected text, found {type(value).__name__} {value!r}: put it in quotes"
     if kind == "bool_type":
         return f"expected true or false, found {value!r}"
+    if kind == "int_type":
+        fix = ": write it without quotes" if isinstance(value, str) else ""
+        return f"expected a whole number, found {value!r}{fix}"
     if kind == "string_pattern_mismatch":
         return f"{value!r} does not fit: {message}"
     if kind == "string_too_long":

@@ -115,8 +115,34 @@ SHORTHAND_EXAMPLES = [
 ]
 
 
+# What guide reads as true or false besides true and false: YAML 1.1's words, which PyYAML
+# follows (`secret: yes`), and the same words quoted. A YAML 1.2 reader (editors) reads them as
+# text, so the schema names them (guide.schema); nothing else is taken for a boolean.
+YAML_BOOLEAN_WORDS = r"^(?:[Yy]es|YES|[Nn]o|NO|[Oo]n|ON|[Oo]ff|OFF|[Tt]rue|TRUE|[Ff]alse|FALSE)$"
+
+
+def _boolean_word(value: object) -> object:
+    if isinstance(value, str) and re.match(YAML_BOOLEAN_WORDS, value):
+        return value.lower() in ("yes", "on", "true")
+    return value
+
+
+# true or false, or one of the words above: never 1, 0, "y" or "t", which pydantic's lax mode
+# would take but the schema (and so the author's editor) refuses.
+YamlBool = Annotated[bool, BeforeValidator(_boolean_word)]
+
+
+def _not_a_boolean(value: object) -> object:
+    # Literal[1] takes true (true == 1 in Python); the schema's const 1 does not
+    if isinstance(value, bool):
+        raise ValueError(f"expected the number 1, found {str(value).lower()}")
+    return value
+
+
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: a value of the wrong type is refused, never converted ("1" for a number, true for
+    # the version), as the JSON Schema an editor checks against refuses it
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 def _shown(value: str) -> str:
@@ -223,7 +249,7 @@ class Target(Strict):
     within: TargetField | None = Field(
         None, description='a region the element must be inside, e.g. region "Mon espace personnel"'
     )
-    last_resort: bool = Field(False, description="acknowledges a CSS / test id target")
+    last_resort: YamlBool = Field(False, description="acknowledges a CSS / test id target")
 
     @model_validator(mode="after")
     def _one_way(self) -> Target:
@@ -270,7 +296,7 @@ class Variable(Strict):
 
     label: str = Field(description="what to ask for, in the flow's language")
     env: EnvName | None = Field(None, description="environment variable holding the value")
-    secret: bool = Field(True, description="masked in every output (default: personal data is)")
+    secret: YamlBool = Field(True, description="masked in every output (default: personal data is)")
     test: str = Field(description="value used against the fixtures by check and shots (fake data)")
     example: str | None = Field(None, description="an example shown to the person: nom@exemple.fr")
     rules: list[Rule] = Field(default_factory=list, description="rules the page enforces, shown live as ✓ / ✗")
@@ -286,7 +312,7 @@ class Page(Strict):
     )
     title: str | None = Field(None, description="the page's <title>, whole")
     heading: str | None = Field(None, description="the page's level-1 heading, whole")
-    simulated: bool = Field(False, description="stands in for something outside the site (a mailbox)")
+    simulated: YamlBool = Field(False, description="stands in for something outside the site (a mailbox)")
 
     @model_validator(mode="after")
     def _recognisable(self) -> Page:
@@ -379,14 +405,14 @@ class Step(Strict):
     text: str | None = Field(None, description="with action expect: text the target must contain")
     rules: list[Rule] | None = Field(None, description="rules of the field; defaults to the variable's")
     lands: str | None = Field(None, description="page id the step must land on")
-    outside: bool = Field(False, description="done outside the browser (e-mail, SMS, letter)")
+    outside: YamlBool = Field(False, description="done outside the browser (e-mail, SMS, letter)")
     simulate: list[Step] = Field(
         default_factory=list, description="what the person does outside, replayed against fixtures"
     )
     table: str | None = Field(None, description="table id shown with the step")
     question: str | None = Field(None, description="a question or a choice between methods")
     options: list[Option] = Field(default_factory=list, description="the answers to the question (two or more)")
-    secret: bool = Field(False, description="the field holds personal data even without a variable")
+    secret: YamlBool = Field(False, description="the field holds personal data even without a variable")
 
     @model_validator(mode="after")
     def _coherent(self) -> Step:
@@ -419,7 +445,9 @@ class Step(Strict):
 class Flow(Strict):
     """A help procedure as a flow: pages, variables, tables and ordered steps."""
 
-    version: Literal[1] = Field(description="the version of the flow format: 1")
+    version: Annotated[Literal[1], BeforeValidator(_not_a_boolean)] = Field(
+        description="the version of the flow format: 1"
+    )
     id: Slug
     title: str = Field(description="the procedure's title, as the document gives it")
     lang: str = Field(

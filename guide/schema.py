@@ -20,7 +20,7 @@ from typing import Any, get_args
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
-from .model import PATTERN_MESSAGE, Flow
+from .model import PATTERN_MESSAGE, YAML_BOOLEAN_WORDS, Flow
 
 SHIPPED = Path(__file__).with_name("flow.schema.json")
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -32,11 +32,6 @@ FORMAT_VERSION: int = get_args(Flow.model_fields["version"].annotation)[0]
 # ever register it, so the name never collides with or points at somebody else's content. It
 # names the format version; it changes only with it (`flow-2.json` for `version: 2`).
 SCHEMA_ID = f"https://guide.example/schema/flow-{FORMAT_VERSION}.json"
-
-# What guide reads as true or false but a YAML 1.2 reader (yaml-language-server, the `yaml`
-# package) reads as text: YAML 1.1's words, which PyYAML follows (`secret: yes`); and the same
-# words quoted, which the model accepts too.
-YAML_BOOLEAN_WORDS = r"^(?:[Yy]es|YES|[Nn]o|NO|[Oo]n|ON|[Oo]ff|OFF|[Tt]rue|TRUE|[Ff]alse|FALSE)$"
 
 
 class _FlowSchema(GenerateJsonSchema):

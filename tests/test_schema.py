@@ -380,19 +380,29 @@ MISTAKES: dict[str, tuple[str, str]] = {
 }
 MISTAKES_TEXT = {f"mistake/{name}": text for name, (text, _) in MISTAKES.items()}
 
-# What `guide lint` accepts today and editors flag, rightly: lint reads more than the format says.
-# Pydantic's lax mode turns y, t, 1, "yes" into true, "0" into 0 and true into 1; PyYAML reads
-# YAML 1.1, where 1e3 and 0o17 are text, while a YAML 1.2 editor reads numbers. The fix is in
-# lint (strict booleans and numbers in the model; plain scalars that YAML 1.2 reads as numbers
-# refused with "put it in quotes"), not in the schema: JSON has no trace of how 1e3 was written.
-LINT_IS_LAXER = {
-    "boolean-written-y": step('button "Suivant"', more="  secret: y\n"),
-    "boolean-written-1": step('button "Suivant"', more="  secret: 1\n"),
-    "number-in-quotes": GOOD.replace("rows: [[", 'pick: {label: "Quel département ?", column: "1"}\n    rows: [['),
-    "version-true": GOOD.replace("version: 1", "version: true"),
-    "text-yaml-1.2-reads-as-a-number": step('label "Code"', "fill", "  value: 1e3\n"),
-    "text-yaml-1.2-reads-as-octal": step('label "Code"', "fill", "  value: 0o17\n"),
+# What a lax reading would take and editors flag, rightly. Pydantic's lax mode turns y, t, 1
+# into true, "1" into 1 and true into 1; PyYAML reads YAML 1.1, where 1e3 and 0o17 are text,
+# while a YAML 1.2 editor reads numbers. Lint refuses each with its fix (strict booleans and
+# numbers in the model; plain scalars YAML 1.2 reads as numbers refused in the loader), not
+# the schema: JSON has no trace of how 1e3 was written. name -> (flow, what the message says).
+LAX_READINGS = {
+    "boolean-written-y": (step('button "Suivant"', more="  secret: y\n"), "expected true or false, found 'y'"),
+    "boolean-written-1": (step('button "Suivant"', more="  secret: 1\n"), "expected true or false, found 1"),
+    "number-in-quotes": (
+        GOOD.replace("rows: [[", 'pick: {label: "Quel département ?", column: "1"}\n    rows: [['),
+        "expected a whole number, found '1'",
+    ),
+    "version-true": (GOOD.replace("version: 1", "version: true"), "expected the number 1, found true"),
+    "text-yaml-1.2-reads-as-a-number": (
+        step('label "Code"', "fill", "  value: 1e3\n"),
+        "'1e3' reads as a number in YAML 1.2 (editors): put it in quotes",
+    ),
+    "text-yaml-1.2-reads-as-octal": (
+        step('label "Code"', "fill", "  value: 0o17\n"),
+        "'0o17' reads as a number in YAML 1.2 (editors): put it in quotes",
+    ),
 }
+LAX_TEXT = {name: text for name, (text, _) in LAX_READINGS.items()}
 
 
 # --- the tests ------------------------------------------------------------------------------------------------
@@ -526,27 +536,28 @@ def test_common_mistakes_are_flagged_where_they_are(tmp_path):
 
 
 def test_editors_flag_what_only_a_lax_reading_accepts():
-    found = editor(LINT_IS_LAXER)["by_name"]
-    for name in LINT_IS_LAXER:
+    found = editor(LAX_TEXT)["by_name"]
+    for name in LAX_READINGS:
         assert not found[name]["valid"], f"{name}: the editor shows no error"
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(
-            name,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="guide lint is laxer than the format here (pydantic's lax mode, YAML 1.1): see LINT_IS_LAXER",
-            ),
-        )
-        for name in LINT_IS_LAXER
-    ],
-)
-def test_lint_refuses_what_editors_flag(name, tmp_path):
-    """Fails today (xfail, strict): when lint is fixed, it passes, and the marker must go."""
-    assert lint_accepts(name, LINT_IS_LAXER[name], tmp_path) is not None
+@pytest.mark.parametrize("name", list(LAX_READINGS))
+def test_lint_refuses_what_editors_flag_and_says_the_fix(name, tmp_path):
+    text, says = LAX_READINGS[name]
+    problems = lint_accepts(name, text, tmp_path)
+    assert problems is not None, f"{name}: lint accepts what an editor flags"
+    assert says in problems, problems
+    assert re.search(rf"{name}\.yaml:\d+:\d+: ", problems), "file:line:column"
+
+
+def test_quoted_words_and_real_numbers_still_read_as_written(tmp_path):
+    """The fix refuses the lax readings only: quoted 1e3 is text, `secret: yes` and 7 are fine."""
+    assert lint_accepts("quoted", step('label "Code"', "fill", '  value: "1e3"\n'), tmp_path) is None
+    assert lint_accepts("yes", step('button "Suivant"', more="  secret: yes\n"), tmp_path) is None
+    assert (
+        lint_accepts("one", GOOD.replace("rows: [[", 'pick: {label: "Quel ?", column: 1}\n    rows: [['), tmp_path)
+        is None
+    )
 
 
 def test_validate_script_reads_files_as_an_editor_would(tmp_path):
