@@ -15,9 +15,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from . import problems
 from .actions import action as action_named
 from .loader import VARIABLE_REF, LoadedFlow
-from .locate import DISABLED_FIX, LocateError, describe
+from .locate import LocateError, describe
 from .model import Flow, Option, Rule, Step, Target
 from .model import Page as PageSpec
 from .secrets import Values
@@ -163,21 +164,20 @@ def do_action(ctx: StepContext, timeout_ms: float) -> None:
             raise Drift(
                 ctx.loaded.where(ctx.path + ("target",)),
                 step,
-                "disabled target",
+                problems.DISABLED,
                 f"{named} usable",
                 f"{named} is disabled",
-                DISABLED_FIX,
+                problems.FIX_DISABLED,
                 ctx.session.url,
             ) from None
         if error.covered_by:
             raise Drift(
                 ctx.where,
                 step,
-                "covered target",
+                problems.COVERED,
                 f"{step.action} on the target",
                 str(error),
-                "something lies over the element: if it is a banner or a notice any page may show, "
-                "declare it in the flow's `furniture:` with how to close it",
+                problems.FIX_COVERED,
                 ctx.session.url,
             ) from None
         raise Drift(
@@ -186,7 +186,7 @@ def do_action(ctx: StepContext, timeout_ms: float) -> None:
             f"could not {step.action}",
             f"{step.action} on the target",
             str(error),
-            "the element refused the action: check it still accepts it on the page",
+            problems.FIX_REFUSED,
             ctx.session.url,
         ) from None
 
@@ -414,10 +414,10 @@ class Engine:
             raise Drift(
                 where,
                 step,
-                "page did not open",
+                problems.NOT_OPENED,
                 f"page '{page_id}' at {spec.url}",
                 str(error),
-                "check the URL in the flow's pages, and that a fixture serves it",
+                problems.FIX_URL,
                 spec.url,
             ) from None
         differs = self.session.differs(spec, self.performer.timeout_ms)
@@ -425,10 +425,10 @@ class Engine:
             raise Drift(
                 where,
                 step,
-                "wrong page",
+                problems.WRONG_PAGE,
                 f"page '{page_id}'",
                 differs,
-                f"update how page '{page_id}' is recognised (title/heading) in the flow's pages",
+                problems.FIX_RECOGNISED,
                 self.session.url,
             )
 
@@ -439,11 +439,10 @@ class Engine:
             raise Drift(
                 where,
                 step,
-                "landed on the wrong page",
+                problems.LANDED_ELSEWHERE,
                 f"page '{page_id}' ({spec.url})",
                 self.session.describe(),
-                "the element now leads elsewhere: update `lands:` and the following steps, "
-                "or report the broken link to the site",
+                problems.FIX_LANDS,
                 self.session.url,
             )
         differs = self.session.differs(spec, self.performer.timeout_ms)
@@ -451,10 +450,10 @@ class Engine:
             raise Drift(
                 where,
                 step,
-                "landed on a page that does not look as expected",
+                problems.LANDED_UNLIKE,
                 f"page '{page_id}'",
                 differs,
-                f"update the title/heading of page '{page_id}' in the flow",
+                problems.FIX_RECOGNISED,
                 self.session.url,
             )
         self.performer.landed(ctx)
@@ -466,10 +465,10 @@ class Engine:
             raise Drift(
                 ctx.where,
                 ctx.step,
-                "text differs",
+                problems.TEXT_DIFFERS,
                 f'"{expected}"',
                 f'"{actual.strip()[:200]}"',
-                "update `text:` of the step",
+                problems.FIX_TEXT,
                 self.session.url,
             )
 

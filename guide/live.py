@@ -25,7 +25,7 @@ from typing import Any
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
-from . import furniture, locate, overlay, progress
+from . import furniture, locate, overlay, problems, progress
 from .actions import action as action_named
 from .engine import Drift, GoBack, MovedTo, Resume, ResumeAt, Retry, Skip, StepContext, Stop, do_action
 from .i18n import Say, language, words
@@ -197,17 +197,17 @@ class Person:
         named = locate.describe(ctx.step.target) if ctx.step.target else ""
         say = self.say
         texts = {
-            "missing target": say("This page no longer matches the guide: {what} cannot be found.", what=named),
-            "hidden target": say("This page no longer matches the guide: {what} is not shown.", what=named),
-            "ambiguous target": say(
+            problems.MISSING: say("This page no longer matches the guide: {what} cannot be found.", what=named),
+            problems.HIDDEN: say("This page no longer matches the guide: {what} is not shown.", what=named),
+            problems.AMBIGUOUS: say(
                 "This page no longer matches the guide: {what} appears more than once, and "
                 "the guide cannot tell which one to use.",
                 what=named,
             ),
-            "disabled target": say("{what} cannot be used on this page for now.", what=named),
-            "covered target": say("{what} is hidden by something else on the page.", what=named),
-            "page not responding": say("The page no longer responds."),
-            "page crashed": say("The page stopped working."),
+            problems.DISABLED: say("{what} cannot be used on this page for now.", what=named),
+            problems.COVERED: say("{what} is hidden by something else on the page.", what=named),
+            problems.NOT_RESPONDING: say("The page no longer responds."),
+            problems.CRASHED: say("The page stopped working."),
         }
         text = texts.get(drift.problem, say("This page is not the one the guide expected."))
         return text + " " + say("You can skip this step or quit the guide.")

@@ -21,7 +21,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from . import matching
+from . import matching, problems
 from .model import Target
 
 # Role names as a French reader sees them, for messages.
@@ -120,15 +120,9 @@ def find(page: Page, target: Target, timeout_ms: float) -> Locator:
     return locator
 
 
-DISABLED_FIX = (
-    "the page no longer lets the person use it: check the previous steps fill what the page "
-    "requires, or update the guide"
-)
-
-
 def _elsewhere(page: Page, target: Target, missing: LocateError) -> LocateError:
     """The block is not there: is the element itself, in another block? (A renamed block.)"""
-    if missing.problem != "missing target":
+    if missing.problem != problems.MISSING:
         return missing
     alone = build(page, target.model_copy(update={"within": None})).filter(visible=True)
     found = [
@@ -139,20 +133,19 @@ def _elsewhere(page: Page, target: Target, missing: LocateError) -> LocateError:
     if not found:
         return missing
     return LocateError(
-        "missing target",
+        problems.MISSING,
         describe(target),
         f"{', '.join(found)} trouvé à la place",
-        "the block's title changed: update `within:` to the title the page now shows",
+        problems.FIX_BLOCK_RENAMED,
     )
 
 
 def _ambiguous(target: Target, locator: Locator, count: int) -> LocateError:
     return LocateError(
-        "ambiguous target",
+        problems.AMBIGUOUS,
         f"one {describe(target)}",
         f"{count} elements match: " + "; ".join(_outline(locator.nth(i)) for i in range(min(count, 5))),
-        "a person cannot tell them apart: scope the target with `within:` (the block it is in), "
-        "or ask the site to give them distinct names",
+        problems.FIX_AMBIGUOUS,
     )
 
 
@@ -160,17 +153,16 @@ def _absent_or_hidden(page: Page, target: Target, every: Locator) -> LocateError
     count = every.count()
     if count:
         return LocateError(
-            "hidden target",
+            problems.HIDDEN,
             f"{describe(target)} visible",
             f"{count} matching element{'s' if count > 1 else ''}, none visible",
-            "the element is on the page but hidden: a step before it may be missing "
-            "(a choice that reveals it), or the page changed",
+            problems.FIX_HIDDEN,
         )
     return LocateError(
-        "missing target",
+        problems.MISSING,
         describe(target),
         offers_instead(page, target),
-        "update the step's target to the name the page now uses, or its instruction if the procedure changed",
+        problems.FIX_RENAMED,
     )
 
 

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from playwright.sync_api import Browser, BrowserContext
 from playwright.sync_api import Error as PlaywrightError
 
-from . import masking, overlay
+from . import masking, overlay, problems
 from .browser import marker_of
 from .engine import Drift, Engine, Performer, Resume, Stop
 from .files import private_folder, publish_private
@@ -188,7 +188,7 @@ def run_branch(
     return run
 
 
-GONE = ("page not responding", "page crashed")
+GONE = (problems.NOT_RESPONDING, problems.CRASHED)
 SHOWN_BLOCKED = 5  # in a drift report; the warnings count them all
 
 
@@ -207,20 +207,20 @@ def unresponsive(engine: Engine, error: PlaywrightError, expired: bool, deadline
         return Drift(
             where,
             step,
-            "page not responding",
+            problems.NOT_RESPONDING,
             "the page answering within the branch's bound",
             f"la page ne répond plus: nothing came back "
             f"in {deadline_s:.0f} s (a script that never ends, or a flood of windows)",
-            "open the page in a browser: a script may loop; if the page is slow but fine, raise --timeout",
+            problems.FIX_NOT_RESPONDING,
             engine.session.url,
         )
     return Drift(
         where,
         step,
-        "page crashed",
+        problems.CRASHED,
         "the page to keep running",
         f"la page a cessé de fonctionner: {first_line(error)}",
-        "open the page in a browser: it may exhaust memory or crash the renderer; a check cannot go on without it",
+        problems.FIX_CRASHED,
         engine.session.url,
     )
 

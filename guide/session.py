@@ -15,7 +15,7 @@ from playwright.sync_api import BrowserContext, Locator, Page, Request
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from . import furniture, locate
+from . import furniture, locate, problems
 from .actions import action as action_named
 from .model import Furniture, Target
 from .model import Page as PageSpec
@@ -172,10 +172,10 @@ class Session:
             if "crash" in str(error).lower() or "closed" in str(error).lower():
                 raise
             raise locate.LocateError(
-                "page changed",
+                problems.PAGE_CHANGED,
                 locate.describe(target),
                 f"the page changed while looking for it ({first_line(error)})",
-                "a step before this one may lead to another page than the flow says",
+                problems.FIX_PAGE_CHANGED,
             ) from None
 
     def text_of(self, locator: Locator, timeout_ms: float) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
+from guide import problems
 from guide.i18n import words
 from guide.reports import BranchResult, DriftReport, RunInfo, Walked
 from guide.reports.html import FILTERED, ROWS, STATUS, write_html
@@ -43,10 +44,10 @@ def drift_report(folder: Path, found: str = 'bouton "Valider" trouvé à la plac
         where=f"{FLOW_FILE}:109",
         step_id="reinitialiser",
         instruction="Une fois l'information demandée renseignée, cliquez sur le bouton « Réinitialiser ».",
-        problem="missing target",
+        problem=problems.MISSING,
         expected='bouton "Réinitialiser"',
         found=found,
-        fix="update the step's target to the name the page now uses",
+        fix=problems.FIX_RENAMED,
         url="https://connexion.douane.gouv.fr/motDePasseOublie",
         screenshot=str(png(folder / "failure.png")),
         trace=str(folder / "trace.zip"),
@@ -160,6 +161,7 @@ def test_report_shows_verdicts_filters_branches_and_embeds_the_screenshot(page, 
     assert drift.locator(".found dd").inner_text() == 'bouton "Valider" trouvé à la place de "Réinitialiser"'
     assert drift.locator(".found .name").all_inner_texts() == ['"Valider"', '"Réinitialiser"']
     assert drift.locator(".problem dd").inner_text() == "cible introuvable"  # in the flow's language
+    assert drift.locator(".fix dd").inner_text().startswith("mettez la cible de l'étape au nom que la page emploie")
     assert drift.locator(".url dd").inner_text() == "https://connexion.douane.gouv.fr/motDePasseOublie"
     broke = page.locator("article.drift li.broke")
     assert broke.count() == 1 and "reinitialiser" in broke.inner_text() and "Dérive ici" in broke.inner_text()

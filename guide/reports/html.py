@@ -24,6 +24,7 @@ from urllib.parse import quote, urlsplit
 
 from babel.numbers import get_decimal_symbol
 
+from .. import problems
 from ..files import write_atomic
 from ..i18n import LANGUAGES, N_, Say, words
 from .results import BranchResult, DriftReport, RunInfo, Walked
@@ -45,19 +46,6 @@ ROWS = {
     "url": N_("Page"),
     "blocked": N_("Blocked during this step"),
     "fix": N_("Fix"),
-}
-# A drift's problem, a closed set the engine and locate name (others are shown as they are).
-PROBLEMS = {
-    "missing target": N_("missing target"),
-    "hidden target": N_("hidden target"),
-    "ambiguous target": N_("ambiguous target"),
-    "disabled target": N_("disabled target"),
-    "covered target": N_("covered target"),
-    "landed on the wrong page": N_("landed on the wrong page"),
-    "page did not open": N_("page did not open"),
-    "text differs": N_("text differs"),
-    "page crashed": N_("page crashed"),
-    "page not responding": N_("page not responding"),
 }
 FALLBACK = "en"  # the report is for QA: a language without a catalogue reads English
 FILTERS = ("all", "failed", "flaky", "passed")
@@ -322,7 +310,7 @@ class Report:
             ("where", f"<code>{esc(report.where)}</code>"),
             ("step", f"<code>{esc(report.step_id)}</code>"),
             ("instruction", f"« {esc(report.instruction)} »"),
-            ("problem", esc(say(PROBLEMS[report.problem]) if report.problem in PROBLEMS else report.problem)),
+            ("problem", esc(say(report.problem) if report.problem in problems.PROBLEMS else report.problem)),
             ("expected", names(report.expected)),
             ("found", names(report.found)),
         ]
@@ -330,7 +318,7 @@ class Report:
             rows.append(("url", f"<code>{esc(report.url)}</code>"))
         if report.blocked:
             rows.append(("blocked", "<br>".join(f"<code>{esc(request)}</code>" for request in report.blocked)))
-        rows.append(("fix", esc(report.fix)))
+        rows.append(("fix", esc(say(report.fix) if report.fix in problems.FIXES else report.fix)))
         listed = "".join(
             f'<div class="{key}"><dt>{esc(say(ROWS[key]))}</dt><dd>{value}</dd></div>' for key, value in rows
         )
