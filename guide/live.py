@@ -74,6 +74,7 @@ class Person:
     last_known: str = ""  # the last page of the flow the person was on
     _navigated: bool = False
     _card: tuple[StepContext, list[dict[str, Any]], dict[str, Any]] | None = None  # the last card shown
+    _said: tuple[Any, ...] | None = None  # the words of the last card drawn (and so announced)
 
     def __post_init__(self) -> None:
         context = self.session.context
@@ -390,10 +391,15 @@ class Person:
     def _show(self, ctx: StepContext, buttons: list[dict[str, Any]], **kwargs: Any) -> None:
         self.shown = ctx
         self._card = (ctx, buttons, kwargs)
+        # The overlay says each card once per page; a new page (a reload, Entrée on a form that
+        # stays) brings a new overlay: the card it redraws was already said, so it stays silent.
+        words = (ctx.step.id, kwargs.get("status"), kwargs.get("message"), kwargs.get("instruction"))
         try:
-            overlay.show(ctx, self.session.page, buttons=buttons, say=self.say, **kwargs)
+            overlay.show(ctx, self.session.page, buttons=buttons, say=self.say, announce=words != self._said, **kwargs)
         except PlaywrightError:
             self._navigated = True  # drawn on a page that went away: redraw on the next one
+            return
+        self._said = words
 
     def _furniture_first(self, ctx: StepContext) -> None:
         """A banner or notice on the page: the person closes it first, then the step goes on."""

@@ -123,8 +123,10 @@ def card(
     message: str | None = None,
     instruction: str | None = None,
     say: Say | None = None,
+    announce: bool = True,
 ) -> dict[str, Any]:
-    """The popover's content for a step, in the flow's words (`instruction`: something to do first)."""
+    """The popover's content for a step, in the flow's words (`instruction`: something to do first;
+    `announce=False`: the same card drawn again on a new page, which a screen reader already said)."""
     step, flow = ctx.step, ctx.loaded.flow
     say = say or words(flow.lang)
     data: dict[str, Any] = {
@@ -138,6 +140,7 @@ def card(
         "listen": listen(ctx),
         "rules": [{"text": r.text, "pattern": r.pattern} for r in ctx.rules] if step.action == "fill" else [],
         "secret": ctx.secret,
+        "announce": announce,
     }
     if step.outside and step.lands:  # the link arrives by e-mail: let the person paste it
         data["paste"] = {"label": say("You can also paste the link you received here:")}

@@ -163,3 +163,15 @@ def test_text_at_200_percent_keeps_the_card_readable_and_on_screen(tmp_path):
     assert large["left"] >= 0 and large["right"] <= large["width"], large  # and stays on screen
     assert large["top"] >= 0 and large["bottom"] <= large["height"], large
     assert not large["clipped"], large
+
+
+@pytest.mark.parametrize("announce", [True, False])
+def test_a_card_drawn_again_on_a_new_page_is_shown_but_not_said(open_page, announce):  # noqa: F811 - the fixture
+    """live sends `announce: false` for the card a reload brings back: the new overlay draws it and
+    its live region stays silent. With `announce: true` (the control) the same card is said."""
+    page = open_page("plain.html", script=OPEN).page
+    show(page, "#name", card(buttons=BUTTONS, announce=announce))
+    page.wait_for_function("() => window.__guide.state().visible && !window.__guide.state().saying")
+    assert page.evaluate("() => window.__guide.state().announce") is announce
+    region = host_shadow(page).evaluate("r => r.querySelector('[aria-live]').textContent")
+    assert ("Étape 3 sur 9" in region) is announce, region

@@ -79,6 +79,32 @@ def test_the_back_button_takes_the_guide_back_to_that_page_s_step():
     assert person.seen.index(link_step) < person.seen.index(instruction("choisir-courriel"))
 
 
+class ReloadsThePage(SimulatedPerson):
+    """Reloads the page while a step is shown: the card comes back, and is not said twice."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.announced: list[tuple[str, bool]] = []  # (step, whether its card was said) per drawing
+
+    def use_target(self, page, state, step) -> None:
+        self.announced.append((step.id, state["announce"]))
+        if step.id == "saisir-courriel" and len([s for s, _ in self.announced if s == step.id]) == 1:
+            page.reload()
+            self.done.clear()  # the same card will be drawn on the new page: act on it then
+            self.seen.pop()
+            return
+        super().use_target(page, state, step)
+
+
+def test_a_reloaded_page_shows_the_step_again_without_saying_it_twice():
+    person = ReloadsThePage(load_flow(DOUANE), {}, SHOTS / "recharge", mailbox=MAILBOX)
+    outcome = live(person, LiveOptions(fixtures=FIXTURES, headless=True, wait_s=10))
+    assert outcome.finished and not outcome.drifts, person.seen
+    drawn = [(step, said) for step, said in person.announced if step in ("saisir-courriel", "reinitialiser")]
+    # first drawing said; the same card on the reloaded page silent; the next step said again
+    assert drawn == [("saisir-courriel", True), ("saisir-courriel", False), ("reinitialiser", True)], drawn
+
+
 class ClosesTheTab(SimulatedPerson):
     """Closes the tab in the middle of the procedure, then opens a new one."""
 

@@ -110,6 +110,8 @@ function makeApi(N, D, PROTOCOL, parts) {
       status: c ? c.status : null,
       rulesState: vis ? ui.rules.states() : [],
       message: c ? c.message : '',
+      announce: c ? c.announce : false,   // false: a card redrawn on a new page, not said again
+      saying: ui.popover.saying(),         // the live region has words still to write
       note: c ? c.note : '',
       buttonIds: labels(c, 'id'),
       listen: c ? copy(c.listen) : [],

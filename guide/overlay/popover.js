@@ -311,6 +311,7 @@ function makePopover(N, E, dom, TEXT, PROTOCOL, onButton) {
     place: place,
     draw: draw,
     box: function () { return geometry.box; },
+    saying: function () { return !!(said.timer || said.queued); },   // an announcement still to write
     placement: function () { return geometry.side; },
     gap: GAP,
     edge: EDGE,
