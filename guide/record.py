@@ -432,8 +432,11 @@ class Recorder:
         self.message = ""
         if len(options) > 1 and self.page.url != asking.url:
             self.last_click = None  # going back is not a step
-            self.page.goto(asking.url, timeout=max(self.options.timeout_ms, 10_000))
-            self.message = self.say("Back on the page where the question was asked.")
+            try:
+                self.page.goto(asking.url, timeout=max(self.options.timeout_ms, 10_000))
+                self.message = self.say("Back on the page where the question was asked.")
+            except PlaywrightError:  # the site did not answer: the author goes back by hand
+                self.message = self.say("Go back to the page where the question was asked: {url}", url=asking.url)
         self.bar(self.say("Answer « {label} »: do this answer's steps.", label=label))
 
     def end_question(self) -> None:
