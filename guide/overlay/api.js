@@ -112,6 +112,7 @@ function makeApi(N, D, PROTOCOL, parts) {
       message: c ? c.message : '',
       announce: c ? c.announce : false,   // false: a card redrawn on a new page, not said again
       saying: ui.popover.saying(),         // the live region has words still to write
+      spoken: copy(ui.popover.spoken()),   // what the live region said on this page, in order
       note: c ? c.note : '',
       buttonIds: labels(c, 'id'),
       listen: c ? copy(c.listen) : [],

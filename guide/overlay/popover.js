@@ -74,6 +74,7 @@ function makePopover(N, E, dom, TEXT, PROTOCOL, onButton) {
   E.attr(live, 'aria-live', 'polite');
   E.attr(live, 'aria-atomic', 'true');
   var said = { key: null, text: null, fresh: true, timer: 0, queued: false, byFocus: false };
+  var spoken = [];           // every text the region said, in order (tests: was a step said?)
 
   var popStyle = N.style(pop);
   var buttons = [];          // [{id, el}] on screen
@@ -186,7 +187,9 @@ function makePopover(N, E, dom, TEXT, PROTOCOL, onButton) {
     said.fresh = false;
     // Read already with the dialog that got focus: an empty region, so that the next words,
     // even the same as last time's, are a change.
-    E.text(live, said.byFocus ? '' : said.text);
+    var words = said.byFocus ? '' : said.text;
+    E.text(live, words);
+    if (words) N.push(spoken, words);
     said.text = null;
   }
 
@@ -312,6 +315,7 @@ function makePopover(N, E, dom, TEXT, PROTOCOL, onButton) {
     draw: draw,
     box: function () { return geometry.box; },
     saying: function () { return !!(said.timer || said.queued); },   // an announcement still to write
+    spoken: function () { return spoken; },
     placement: function () { return geometry.side; },
     gap: GAP,
     edge: EDGE,
