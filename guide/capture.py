@@ -55,7 +55,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
 from playwright.sync_api import Browser, BrowserContext, Route
 from rich.console import Console
@@ -221,6 +221,8 @@ class Exchange:
     mime: str
     body: bytes
     redirect: str = ""
+    referer: str = ""  # the page (or its origin) that asked for it
+    sent: tuple[tuple[str, str], ...] = ()  # the fields a form sent: its query, or its urlencoded body
 
     @property
     def html(self) -> bool:
@@ -246,6 +248,11 @@ def _exchange(entry: dict[str, Any], archive: zipfile.ZipFile | None) -> Exchang
         body = base64.b64decode(content.get("text", ""))
     else:
         body = str(content.get("text", "")).encode("utf-8")
+    headers = {str(h.get("name", "")).lower(): str(h.get("value", "")) for h in request.get("headers", [])}
+    post = request.get("postData") or {}
+    sent = [(str(q.get("name", "")), str(q.get("value", ""))) for q in request.get("queryString", [])]
+    if "urlencoded" in str(post.get("mimeType", "")):
+        sent += parse_qsl(str(post.get("text", "")), keep_blank_values=True)
     return Exchange(
         request["method"],
         request["url"],
@@ -253,6 +260,8 @@ def _exchange(entry: dict[str, Any], archive: zipfile.ZipFile | None) -> Exchang
         str(content.get("mimeType", "")),
         body,
         str(response.get("redirectURL") or ""),
+        headers.get("referer", ""),
+        tuple(sent),
     )
 
 
@@ -620,6 +629,7 @@ class CaptureResult:
     written: list[str] = field(default_factory=list)
     scrubbed: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    not_captured: str = ""  # live: why nothing was captured (the person quit, a value too short)
 
     @property
     def differs(self) -> bool:
@@ -711,6 +721,13 @@ def capture(browser: Browser, loaded: LoadedFlow, options: CaptureOptions) -> Ca
     result = CaptureResult(loaded)
     with private_folder() as work:
         exchanges = walk_flow(browser, loaded, options, values, work, result)
+    lay_out(exchanges, values, options, result)
+    return result
+
+
+def lay_out(exchanges: list[Exchange], values: Values, options: CaptureOptions, result: CaptureResult) -> None:
+    """The exchanges as a fixtures tree: personal values scrubbed, compared with `options.into`,
+    and written there unless the walk drifted or `--check` only compares."""
     tree = build_tree(exchanges)
     result.scrubbed, dropped = scrub(tree, values)
     result.warnings += [
@@ -718,13 +735,96 @@ def capture(browser: Browser, loaded: LoadedFlow, options: CaptureOptions) -> Ca
     ]
     if any(saved.stub for saved in tree.files.values()):
         result.warnings.append("redirects are replayed by small pages that move on (routing cannot answer 3xx)")
-    result.changes = compare(tree, options.into, loaded)
+    result.changes = compare(tree, options.into, result.flow)
     if result.drifts or options.check:
-        return result
+        return
     for change in result.changes:
         if change.kind in ("added", "changed"):
             _write(options.into, change.name, tree.files[change.name].data, result)
-    return result
+
+
+# --- guide live --capture ------------------------------------------------------------------------------
+
+
+@dataclass
+class LiveRecording:
+    """`guide live --capture DIR`: the person's own walk, recorded by Playwright as a HAR, laid out
+    as a fixtures tree when the procedure is finished.
+
+    The values to scrub are the ones the person typed in the flow's fields (guide.live reads
+    them from the fields as each step is done, and knows each field's name, so that a form sent
+    before it could look is read back from what the form sent). Only what the flow's pages
+    asked for is kept: their hosts, and the files those pages loaded from elsewhere (a CDN's
+    style sheets, scripts, fonts); another tab of the person's (their webmail) never is.
+    """
+
+    options: CaptureOptions
+    har: Path
+    upstream: Upstream
+
+    @classmethod
+    def into(cls, options: CaptureOptions, work: Path, flow: Flow) -> LiveRecording:
+        upstream = Upstream(options.mappings, None, simulated_check(flow), options.timeout_ms)
+        return cls(options, work / "live.har.zip", upstream)
+
+    @property
+    def mirrors_every_host(self) -> bool:
+        """`--from-url BASE`: every host answered from a mirror (the browser can be offline)."""
+        return any(mapping.origin is None for mapping in self.options.mappings)
+
+    def context_args(self) -> dict[str, Any]:
+        return {"record_har_path": str(self.har), "record_har_content": "attach"}
+
+    def install(self, context: BrowserContext) -> None:
+        self.upstream.install(context)
+
+    def finish(
+        self, loaded: LoadedFlow, finished: bool, typed: dict[str, str], fields: dict[str, str]
+    ) -> CaptureResult:
+        """Lay the walk out once the context is closed (the HAR is written then)."""
+        result = CaptureResult(loaded, ["live"])
+        result.warnings += self.upstream.failures
+        if not finished:
+            result.not_captured = "the procedure was not finished: nothing captured"
+            return result
+        exchanges, left_out = asked_by_the_flow(read_har(self.har), loaded.flow)
+        values = Values({**self.options.given, **from_forms(exchanges, fields), **typed}, set(loaded.flow.variables))
+        if left_out:
+            result.warnings.append(f"{left_out} request(s) of pages outside the flow (another tab, a webmail) not kept")
+        try:
+            check_values(values)
+        except CaptureError as error:
+            result.not_captured = f"nothing captured: {error}"
+            return result
+        lay_out(exchanges, values, self.options, result)
+        result.warnings = [values.mask(line) for line in result.warnings]
+        return result
+
+
+def asked_by_the_flow(exchanges: list[Exchange], flow: Flow) -> tuple[list[Exchange], int]:
+    """The exchanges of the flow's own pages (their hosts) and of the files those pages loaded
+    from other hosts (Referer), in order; and how many were left out."""
+    hosts = {urlsplit(spec.url).hostname for spec in flow.pages.values() if not spec.simulated}
+    known = set(hosts)  # hosts whose files may ask for more (a CDN's style sheet for its fonts)
+    kept = []
+    for exchange in exchanges:
+        host = urlsplit(exchange.url).hostname
+        asked_by = urlsplit(exchange.referer).hostname if exchange.referer else None
+        if host in hosts or (asked_by in known and not exchange.html):
+            kept.append(exchange)
+            known.add(host)
+    return kept, len(exchanges) - len(kept)
+
+
+def from_forms(exchanges: list[Exchange], fields: dict[str, str]) -> dict[str, str]:
+    """Variable -> the value its field sent, for fields read by name (variable -> field name)."""
+    found: dict[str, str] = {}
+    for exchange in exchanges:
+        sent = dict(exchange.sent)
+        for variable, name in fields.items():
+            if sent.get(name):
+                found[variable] = sent[name]
+    return found
 
 
 def _write(into: Path, name: str, data: bytes, result: CaptureResult) -> None:
@@ -785,7 +885,9 @@ def print_result(console: Console, result: CaptureResult, options: CaptureOption
         )
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/] {escape(warning)}")
-    if result.drifts:
+    if result.not_captured:
+        console.print(escape(result.not_captured))
+    elif result.drifts:
         console.print("nothing written: the flow did not go through; fix the flow or the site, then capture again")
     elif options.check:
         console.print(
@@ -802,6 +904,18 @@ def print_result(console: Console, result: CaptureResult, options: CaptureOption
 # --- command line (wired into `guide capture` by guide/cli.py) --------------------------------------
 
 
+def add_from_url_argument(parser: argparse.ArgumentParser) -> None:
+    """--from-url, for guide capture and guide live --capture."""
+    parser.add_argument(
+        "--from-url",
+        action="append",
+        default=[],
+        metavar="BASE|ORIGIN=BASE",
+        help="fetch the pages from BASE/HOST/PATH (a mirror of every host), or ORIGIN from BASE "
+        "(repeatable); the files keep the real host names (default: the live sites)",
+    )
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("flow", type=Path, metavar="FLOW", help="the flow to walk")
     parser.add_argument(
@@ -811,14 +925,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="the fixtures tree to write (HOST/PATH); compared with what it holds",
     )
-    parser.add_argument(
-        "--from-url",
-        action="append",
-        default=[],
-        metavar="BASE|ORIGIN=BASE",
-        help="fetch the pages from BASE/HOST/PATH (a mirror of every host), or ORIGIN from BASE "
-        "(repeatable); the files keep the real host names (default: the live sites)",
-    )
+    add_from_url_argument(parser)
     parser.add_argument(
         "--simulated-from",
         type=Path,

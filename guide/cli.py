@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.tree import Tree
@@ -24,6 +25,9 @@ from .loader import FlowError, LoadedFlow, load_flows
 from .model import Step
 from .reports import BranchResult
 from .session import first_line
+
+if TYPE_CHECKING:
+    from . import capture as capture_module
 
 OK, DRIFT, BAD_INPUT, TOOL_FAILED = 0, 1, 2, 3
 DEFAULT_FLOWS = ["flows"]
@@ -299,6 +303,7 @@ def cmd_live(args: argparse.Namespace) -> int:
         resume = Resume(args.start_from, answers)
     if args.autoplay and not args.fixtures:
         given = _values_for_autoplay(loaded, given)  # asked now, in the terminal, before the browser opens
+    capturing = _live_capture(args, given)
     outcome = run_live(
         loaded,
         LiveOptions(
@@ -314,10 +319,15 @@ def cmd_live(args: argparse.Namespace) -> int:
             lang=args.lang,
             wait_s=args.wait,
             resume=resume,
+            capture=capturing,
         ),
     )
     for report in outcome.reports:
         errors.print(report.text(), markup=False)
+    if outcome.captured is not None and capturing is not None:
+        from .capture import print_result
+
+        print_result(console, outcome.captured, capturing)
     if outcome.drifts:
         errors.print(
             say("{count} step(s) no longer matched the pages: the guide needs an update.", count=len(outcome.drifts))
@@ -329,6 +339,25 @@ def cmd_live(args: argparse.Namespace) -> int:
         else say("Guide closed: run it again to pick up where you stopped.")
     )
     return OK
+
+
+def _live_capture(args: argparse.Namespace, given: dict[str, str]) -> capture_module.CaptureOptions | None:
+    """--capture DIR [--from-url …]: what guide live keeps of the walk, checked before the browser opens."""
+    from . import capture as capture_module
+
+    if args.capture is None:
+        if args.from_url:
+            raise UsageError("--from-url goes with --capture DIR (where the pages are kept)")
+        return None
+    if args.fixtures:
+        raise UsageError("--capture keeps the site's pages: it cannot record --fixtures (copies already)")
+    if args.capture.exists() and not args.capture.is_dir():
+        raise UsageError(f"--capture {args.capture}: not a folder")
+    try:
+        mappings = [capture_module.parse_mapping(value) for value in args.from_url]
+    except capture_module.CaptureError as error:
+        raise UsageError(str(error)) from None
+    return capture_module.CaptureOptions(args.capture, mappings, given=given)
 
 
 def _devices() -> list[str]:
@@ -445,6 +474,8 @@ def _count(value: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from . import capture as capture_module
+
     parser = argparse.ArgumentParser(
         prog="guide",
         description=(
@@ -588,6 +619,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="STEP",
         help="start at this step (its page is opened), e.g. --from saisir-identifiant",
     )
+    live.add_argument(
+        "--capture",
+        type=Path,
+        metavar="DIR",
+        help="keep the pages of this walk as a fixtures tree in DIR (what was typed scrubbed), as guide capture does",
+    )
+    capture_module.add_from_url_argument(live)
     add_browser_argument(live)
 
     shots = verb(

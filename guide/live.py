@@ -18,18 +18,21 @@ import html
 import time
 from collections import deque
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page
 
 from . import furniture, locate, overlay, problems, progress
 from .actions import action as action_named
+from .capture import CaptureOptions, CaptureResult, LiveRecording
 from .engine import Drift, GoBack, MovedTo, Resume, ResumeAt, Retry, Skip, StepContext, Stop, do_action
+from .files import private_folder
 from .i18n import Say, language, words
-from .loader import LoadedFlow
+from .loader import VARIABLE_REF, LoadedFlow
 from .locate import LocateError
 from .model import Option
 from .protocol import Button, Event, Key, Status
@@ -75,6 +78,12 @@ class Person:
     _navigated: bool = False
     _card: tuple[StepContext, list[dict[str, Any]], dict[str, Any]] | None = None  # the last card shown
     _said: tuple[Any, ...] | None = None  # the words of the last card drawn (and so announced)
+    # guide live --capture: what the person typed in the flow's fields (variable -> value), and
+    # each field's name (to read a value back from the form that sent it), to scrub them; in
+    # memory only, never written, never shown
+    remember_typed: bool = False
+    typed: dict[str, str] = field(default_factory=dict)
+    field_names: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         context = self.session.context
@@ -119,6 +128,7 @@ class Person:
         if not ctx.step.outside:
             self.last_known = self.session.url
         self._show(ctx, self._nav(ctx, next_button=not ctx.step.acts))
+        self._remember(ctx, value=False)
 
     def perform(self, ctx: StepContext) -> None:
         step = ctx.step
@@ -138,6 +148,23 @@ class Person:
         self._wait(
             lambda e: e.get("type") == Event.TARGET and e.get("event") in wanted, until=self._landed_if(ctx), ctx=ctx
         )
+        self._remember(ctx, value=True)
+
+    def _remember(self, ctx: StepContext, value: bool) -> None:
+        """--capture: the variable a fill step's field holds, read from the field (its name when
+        shown, its value once done); a page already gone leaves the form's own record to read."""
+        variables = VARIABLE_REF.fullmatch((ctx.step.value or "").strip())
+        if not self.remember_typed or ctx.step.action != "fill" or ctx.locator is None or variables is None:
+            return
+        try:
+            if value:
+                typed = ctx.locator.input_value(timeout=500)
+                if typed:  # empty: the page moved on (Entrée), and this is the next page's field
+                    self.typed[variables[1]] = typed
+            else:
+                self.field_names[variables[1]] = ctx.locator.get_attribute("name", timeout=500) or ""
+        except PlaywrightError:
+            pass
 
     def landed(self, ctx: StepContext) -> None:
         pass
@@ -456,6 +483,7 @@ class LiveOutcome:
     finished: bool  # walked to the last step (else the person quit)
     drifts: list[Drift]
     reports: list[DriftReport]  # the drifts as guide check words them, secrets masked
+    captured: CaptureResult | None = None  # --capture: the fixtures tree made of the walk
 
 
 @dataclass
@@ -475,6 +503,7 @@ class LiveOptions:
     wait_s: float = 20.0
     resume: Resume | None = None
     answers: dict[str, str] = field(default_factory=dict)  # autoplay: which option to take
+    capture: CaptureOptions | None = None  # --capture DIR: keep the walk's pages as fixtures
 
 
 def run_live(
@@ -515,9 +544,16 @@ def run_live(
             offer=offer,
             # a demo on fixtures plays the mailbox too; on the real site the person reads it
             simulates_outside=options.autoplay_s is not None and options.fixtures is not None,
+            remember_typed=options.capture is not None,
         )
 
-    with sync_playwright() as playwright:
+    with ExitStack() as stack, sync_playwright() as playwright:
+        recording = None
+        if options.capture is not None:
+            recording = LiveRecording.into(options.capture, stack.enter_context(private_folder()), flow)
+        recorded = recording.context_args() if recording else {}
+        # every host from a mirror (--from-url BASE): nothing needs the network, as with --fixtures
+        offline = options.fixtures is not None or (recording is not None and recording.mirrors_every_host)
         spec = replace(LIVE, args=_context_args(playwright, options), lang=language(flow.lang, options.lang))
         make_context: ContextMaker
         close: Callable[[], None] | None
@@ -534,19 +570,29 @@ def run_live(
                 headless=options.headless,
                 channel=options.channel,
                 executable_path=executable,
-                args=launch_args(offline=options.fixtures is not None),
+                args=launch_args(offline=offline),
                 **spec.args,
+                **recorded,
             )
+            if recording is not None:
+                recording.install(context)
             make_context, close = (lambda: context), None  # run_branch closes it, and so the browser
         else:
             browser = launch(  # an installed Chrome/Edge (--channel) gets the same offline switches
                 playwright,
                 None if options.channel else resolve_browser(options.browser_path, playwright),
                 headless=options.headless,
-                offline=options.fixtures is not None,
+                offline=offline,
                 channel=options.channel,
             )
-            make_context, close = (lambda: browser.new_context(**spec.args)), browser.close
+
+            def make_context() -> BrowserContext:
+                context = browser.new_context(**spec.args, **recorded)
+                if recording is not None:
+                    recording.install(context)
+                return context
+
+            close = browser.close
         try:
             run = run_branch(
                 loaded,
@@ -563,12 +609,16 @@ def run_live(
         finally:
             if close is not None:
                 close()
-    # a drift the person could not skip (the start page did not match) ends the guide
-    drifts = run.performer.drifts + ([run.drift] if run.drift is not None else [])
-    finished = not run.stopped and run.drift is None
+        # a drift the person could not skip (the start page did not match) ends the guide
+        drifts = run.performer.drifts + ([run.drift] if run.drift is not None else [])
+        finished = not run.stopped and run.drift is None
+        captured = None
+        if recording is not None:  # the context is closed: its HAR is written
+            walked = run.performer
+            captured = recording.finish(loaded, finished and not drifts, walked.typed, walked.field_names)
     if finished and options.autoplay_s is None:
         progress.clear(loaded)
-    return LiveOutcome(finished, drifts, [DriftReport.from_drift(d, values) for d in drifts])
+    return LiveOutcome(finished, drifts, [DriftReport.from_drift(d, values) for d in drifts], captured)
 
 
 def _context_args(playwright: Any, options: LiveOptions) -> dict[str, Any]:

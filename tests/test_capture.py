@@ -301,3 +301,55 @@ def test_bad_input_exits_2_before_any_browser(tmp_path, capsys, argv, message):
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
     assert not list(tmp_path.iterdir())
+
+
+# --- guide live --capture: the person's own walk ---------------------------------------------------------
+
+
+def test_live_capture_keeps_the_walk_scrubbed_of_what_the_person_typed_and_never_their_webmail(browser, site, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from guide.live import LiveOptions, run_live
+
+    from .test_live import SimulatedPerson
+
+    class TypesTheirOwnAddress(SimulatedPerson):
+        """Reads their mail in the guide's browser, and types their own address, not the test value."""
+
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self.values["courriel"] = SOMEONE
+
+    into = tmp_path / "fixtures"
+    webmail = into / "messagerie.exemple.fr"
+    shutil.copytree(FIXTURES / "messagerie.exemple.fr", webmail)  # the author's stand-in for any webmail
+    inbox = webmail / "index.html"  # unlike the mail the person reads on the "site": kept as it is
+    inbox.write_text(
+        inbox.read_text(encoding="utf-8").replace("</h1>", "</h1><p>Boîte de démonstration.</p>", 1), "utf-8"
+    )
+    before = {file: file.read_bytes() for file in webmail.rglob("*") if file.is_file()}
+    person = TypesTheirOwnAddress(load_flow(DOUANE), {}, tmp_path / "shots", mailbox="https://messagerie.exemple.fr/")
+    options = LiveOptions(headless=True, wait_s=10, capture=CaptureOptions(into, [Mapping(None, site.base)]))
+    with ThreadPoolExecutor(max_workers=1) as pool:  # its own Playwright, not pytest-playwright's thread
+        outcome = pool.submit(run_live, load_flow(DOUANE), options, person).result()
+    assert outcome.finished and not outcome.drifts, person.seen
+    captured = outcome.captured
+    assert captured is not None and not captured.not_captured, captured.warnings
+    assert "connexion.douane.gouv.fr/motDePasseOublie/confirmation.html" in captured.written  # the form post
+    assert any(line.startswith("GET /messagerie.exemple.fr/") for line in site.requests), "the mail was read"
+    assert not [name for name in captured.written if name.startswith("messagerie.exemple.fr")]
+    assert {file: file.read_bytes() for file in webmail.rglob("*") if file.is_file()} == before
+    forms = sorted({form.encode() for form in encodings(SOMEONE)}, key=len)
+    for file in (file for file in into.rglob("*") if file.is_file()):
+        data = file.read_bytes() + file.relative_to(into).as_posix().encode()
+        assert not [form for form in forms if form in data], f"{file} holds what the person typed"
+    confirmation = (into / "connexion.douane.gouv.fr/motDePasseOublie/confirmation.html").read_text()
+    assert "[courriel]" in confirmation  # the page echoed the address: scrubbed, not dropped
+    assert_replays_offline(browser, DOUANE, into, tmp_path / "out")
+
+
+def test_live_capture_and_fixtures_do_not_go_together(tmp_path):
+    done = guide("live", str(DOUANE), "--fixtures", str(FIXTURES), "--capture", str(tmp_path / "x"), "--headless")
+    assert done.returncode == 2 and "--capture keeps the site's pages" in done.stderr, done.stderr
+    done = guide("live", str(DOUANE), "--from-url", "http://127.0.0.1:9/", "--headless")
+    assert done.returncode == 2 and "--from-url goes with --capture" in done.stderr, done.stderr
