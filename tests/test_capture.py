@@ -353,3 +353,36 @@ def test_live_capture_and_fixtures_do_not_go_together(tmp_path):
     assert done.returncode == 2 and "--capture keeps the site's pages" in done.stderr, done.stderr
     done = guide("live", str(DOUANE), "--from-url", "http://127.0.0.1:9/", "--headless")
     assert done.returncode == 2 and "--from-url goes with --capture" in done.stderr, done.stderr
+
+
+def test_only_what_the_flows_pages_asked_for_is_kept():
+    flow = load_flow(DOUANE).flow
+
+    def asked(url: str, referer: str = "", mime: str = "text/css") -> Exchange:
+        return Exchange("GET", url, 200, mime, b"", referer=referer)
+
+    walk = [
+        asked("https://www.douane.gouv.fr/", mime="text/html"),  # a page of the flow
+        asked("https://cdn.jsdelivr.net/dsfr.min.css", "https://www.douane.gouv.fr/"),  # its style sheet
+        asked("https://cdn.jsdelivr.net/fonts/marianne.woff2", "https://cdn.jsdelivr.net/dsfr.min.css", "font/woff2"),
+        asked("https://webmail.example.org/inbox", mime="text/html"),  # the person's own mail, another tab
+        asked("https://static.webmail.example.org/app.js", "https://webmail.example.org/", "text/javascript"),
+        asked("https://elsewhere.example.org/page", "https://www.douane.gouv.fr/", "text/html"),  # a link followed
+        asked("https://messagerie.exemple.fr/", mime="text/html"),  # the flow's simulated webmail
+    ]
+    kept, left_out = capture.asked_by_the_flow(walk, flow)
+    assert [e.url for e in kept] == [walk[0].url, walk[1].url, walk[2].url]
+    assert left_out == 4
+
+
+def test_a_value_sent_by_a_form_is_found_by_its_fields_name():
+    sent = Exchange("POST", "https://x.example/envoi", 200, "text/html", b"", sent=(("mail", SOMEONE), ("t", "1")))
+    assert capture.from_forms([sent], {"courriel": "mail", "identifiant": "login"}) == {"courriel": SOMEONE}
+
+
+def test_a_live_walk_left_before_the_end_writes_nothing(tmp_path):
+    into = tmp_path / "fixtures"
+    recording = capture.LiveRecording.into(CaptureOptions(into), tmp_path, load_flow(DOUANE).flow)
+    result = recording.finish(load_flow(DOUANE), False, {"courriel": SOMEONE}, {})
+    assert result.not_captured == "the procedure was not finished: nothing captured"
+    assert not into.exists() and not result.written
