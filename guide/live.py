@@ -76,6 +76,7 @@ class Person:
     shown: StepContext | None = None
     last_known: str = ""  # the last page of the flow the person was on
     _navigated: bool = False
+    _reloaded: bool = False  # the last load was of the page the person was on (see _restart_reloaded_page)
     _card: tuple[StepContext, list[dict[str, Any]], dict[str, Any]] | None = None  # the last card shown
     _said: tuple[Any, ...] | None = None  # the words of the last card drawn (and so announced)
     # guide live --capture: what the person typed in the flow's fields (variable -> value), and
@@ -298,8 +299,17 @@ class Person:
             if self._navigated and ctx is not None:  # a full load wiped the overlay: draw it again
                 self._navigated = False
                 self._back_in_new_tab()
+                self._restart_reloaded_page(ctx)
                 self._redraw(ctx)
             self._pump()
+
+    def _restart_reloaded_page(self, ctx: StepContext) -> None:
+        """The page was loaded afresh (F5) in the middle of its steps: what the person chose or
+        typed there is gone, so the engine takes them back to the page's first step."""
+        reloaded, self._reloaded = self._reloaded, False
+        first = ctx.page_start[1] if ctx.page_start else ctx.number
+        if reloaded and self.shown is ctx and not ctx.step.outside and first < ctx.number:
+            raise MovedTo(self.session.url)
 
     def _followed(self, ctx: StepContext, done_if_landed: bool = True) -> None:
         """The person left the step's page their own way: the engine finds where they are."""
@@ -471,6 +481,7 @@ class Person:
     def _loaded(self, page: Page) -> None:
         if page == self.session.page:
             self._navigated = True
+            self._reloaded = page.url == self.last_known  # the same page, loaded afresh (F5)
 
 
 def _network(drift: Drift) -> bool:

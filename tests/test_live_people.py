@@ -109,6 +109,29 @@ def test_a_reloaded_page_shows_the_step_again_without_saying_it_twice():
     assert heard == [("choisir-courriel", True), ("choisir-courriel", False), ("saisir-courriel", True)], heard
 
 
+class ReloadsMidPage(SimulatedPerson):
+    """Reloads the form after choosing « Courriel »: the choice is gone, and so is the field."""
+
+    reloaded = False
+
+    def use_target(self, page, state, step) -> None:
+        if step.id == "saisir-courriel" and not self.reloaded:
+            self.reloaded = True
+            page.reload()
+            self.done.clear()  # the page's cards come again: act on them again
+            return
+        super().use_target(page, state, step)
+
+
+def test_a_reload_in_the_middle_of_a_page_takes_the_person_back_to_its_first_step():
+    person = ReloadsMidPage(load_flow(DOUANE), {}, SHOTS / "recharge-milieu", mailbox=MAILBOX)
+    outcome = live(person, LiveOptions(fixtures=FIXTURES, headless=True, wait_s=10))
+    assert outcome.finished and not outcome.drifts, person.seen
+    choose, fill = instruction("choisir-courriel"), instruction("saisir-courriel")
+    at = person.seen.index(fill)
+    assert person.seen[at - 1 : at + 3] == [choose, fill, choose, fill], person.seen  # « Courriel » again
+
+
 class ClosesTheTab(SimulatedPerson):
     """Closes the tab in the middle of the procedure, then opens a new one."""
 
