@@ -56,18 +56,35 @@ def test_enter_in_a_field_is_followed_as_the_click_it_replaces():
     assert instruction("reinitialiser") not in person.seen  # done by Entrée: not asked again
 
 
-class GoesBack(SimulatedPerson):
-    """On the forgotten-password form, uses the browser's back button once."""
+class OnceAt(SimulatedPerson):
+    """Does something unusual once, when the card of step `at` is shown, instead of using its
+    target; the cards the guide then shows are acted on again."""
 
-    went_back = False
+    at = ""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.did = False
+
+    def once(self, page) -> None:
+        raise NotImplementedError
 
     def use_target(self, page, state, step) -> None:
-        if step.id == "choisir-courriel" and not self.went_back:
-            self.went_back = True
-            page.go_back()
-            self.done.clear()  # the cards of that page will be shown again: act on them again
+        if step.id == self.at and not self.did:
+            self.did = True
+            self.once(page)
+            self.done.clear()
             return
         super().use_target(page, state, step)
+
+
+class GoesBack(OnceAt):
+    """On the forgotten-password form, uses the browser's back button once."""
+
+    at = "choisir-courriel"
+
+    def once(self, page) -> None:
+        page.go_back()  # the cards of the page it comes back to are shown again
 
 
 def test_the_back_button_takes_the_guide_back_to_that_page_s_step():
@@ -79,25 +96,24 @@ def test_the_back_button_takes_the_guide_back_to_that_page_s_step():
     assert person.seen.index(link_step) < person.seen.index(instruction("choisir-courriel"))
 
 
-class ReloadsThePage(SimulatedPerson):
+class ReloadsThePage(OnceAt):
     """Reloads the page while a step is shown: the card comes back, and is not said twice."""
+
+    at = "choisir-courriel"
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.heard: list[tuple[str, bool]] = []  # (step, whether this page's live region said it)
-        self.reloaded = False
 
     def use_target(self, page, state, step) -> None:
         page.wait_for_function("() => !window.__guide.state().saying")  # what it had to say is said
         spoken = page.evaluate("() => window.__guide.state().spoken")
         self.heard.append((step.id, any(state["instruction"] in words for words in spoken)))
-        if step.id == "choisir-courriel" and not self.reloaded:
-            self.reloaded = True
-            page.reload()
-            self.done.clear()  # the same card will be drawn on the new page: act on it then
-            self.seen.pop()
-            return
         super().use_target(page, state, step)
+
+    def once(self, page) -> None:
+        page.reload()
+        self.seen.pop()  # the same card, drawn on the new page: acted on then
 
 
 def test_a_reloaded_page_shows_the_step_again_without_saying_it_twice():
@@ -109,18 +125,13 @@ def test_a_reloaded_page_shows_the_step_again_without_saying_it_twice():
     assert heard == [("choisir-courriel", True), ("choisir-courriel", False), ("saisir-courriel", True)], heard
 
 
-class ReloadsMidPage(SimulatedPerson):
+class ReloadsMidPage(OnceAt):
     """Reloads the form after choosing « Courriel »: the choice is gone, and so is the field."""
 
-    reloaded = False
+    at = "saisir-courriel"
 
-    def use_target(self, page, state, step) -> None:
-        if step.id == "saisir-courriel" and not self.reloaded:
-            self.reloaded = True
-            page.reload()
-            self.done.clear()  # the page's cards come again: act on them again
-            return
-        super().use_target(page, state, step)
+    def once(self, page) -> None:
+        page.reload()
 
 
 def test_a_reload_in_the_middle_of_a_page_takes_the_person_back_to_its_first_step():
@@ -132,20 +143,15 @@ def test_a_reload_in_the_middle_of_a_page_takes_the_person_back_to_its_first_ste
     assert person.seen[at - 1 : at + 3] == [choose, fill, choose, fill], person.seen  # « Courriel » again
 
 
-class ClosesTheTab(SimulatedPerson):
+class ClosesTheTab(OnceAt):
     """Closes the tab in the middle of the procedure, then opens a new one."""
 
-    closed = False
+    at = "saisir-courriel"
 
-    def use_target(self, page, state, step) -> None:
-        if step.id == "saisir-courriel" and not self.closed:
-            self.closed = True
-            context = page.context
-            page.close()
-            context.new_page()  # the guide picks up in the new tab, on the page it was on
-            self.done.clear()  # what was typed went with the tab: the page's steps come again
-            return
-        super().use_target(page, state, step)
+    def once(self, page) -> None:
+        context = page.context
+        page.close()
+        context.new_page()  # the guide picks up in the new tab; what was typed went with the old one
 
 
 def test_a_closed_tab_pauses_and_a_new_tab_resumes():
@@ -153,7 +159,7 @@ def test_a_closed_tab_pauses_and_a_new_tab_resumes():
     outcome = live(person, LiveOptions(fixtures=FIXTURES, headless=True, wait_s=10))
     assert outcome.finished and not outcome.drifts, person.seen
     # back in the new tab at the first step of that page: the choice made there is asked again
-    assert person.closed and person.seen.count(instruction("choisir-courriel")) == 2
+    assert person.did and person.seen.count(instruction("choisir-courriel")) == 2
 
 
 class QuitsAt(SimulatedPerson):
