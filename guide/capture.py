@@ -619,6 +619,11 @@ class CaptureOptions:
     timeout_ms: float = 10000
     check: bool = False  # compare only: write nothing
 
+    @property
+    def mirrors_every_host(self) -> bool:
+        """`--from-url BASE`: every host answered from a mirror (the browser can be offline)."""
+        return any(mapping.origin is None for mapping in self.mappings)
+
 
 @dataclass
 class CaptureResult:
@@ -766,11 +771,6 @@ class LiveRecording:
     def into(cls, options: CaptureOptions, work: Path, flow: Flow) -> LiveRecording:
         upstream = Upstream(options.mappings, None, simulated_check(flow), options.timeout_ms)
         return cls(options, work / "live.har.zip", upstream)
-
-    @property
-    def mirrors_every_host(self) -> bool:
-        """`--from-url BASE`: every host answered from a mirror (the browser can be offline)."""
-        return any(mapping.origin is None for mapping in self.options.mappings)
 
     def context_args(self) -> dict[str, Any]:
         return {"record_har_path": str(self.har), "record_har_content": "attach"}
@@ -985,9 +985,10 @@ def run(args: argparse.Namespace) -> int:
         options = options_from(args)
         loaded = load_flow(args.flow)
         values_for(loaded.flow, options.given)  # bad --var or short values: before any browser
-        mirror = any(m.origin is None for m in options.mappings)
         with sync_playwright() as playwright:
-            browser = launch(playwright, resolve_browser(args.browser_path, playwright), offline=mirror)
+            browser = launch(
+                playwright, resolve_browser(args.browser_path, playwright), offline=options.mirrors_every_host
+            )
             try:
                 result = capture(browser, loaded, options)
             finally:

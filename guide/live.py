@@ -564,7 +564,7 @@ def run_live(
             recording = LiveRecording.into(options.capture, stack.enter_context(private_folder()), flow)
         recorded = recording.context_args() if recording else {}
         # every host from a mirror (--from-url BASE): nothing needs the network, as with --fixtures
-        offline = options.fixtures is not None or (recording is not None and recording.mirrors_every_host)
+        offline = options.fixtures is not None or (options.capture is not None and options.capture.mirrors_every_host)
         spec = replace(LIVE, args=_context_args(playwright, options), lang=language(flow.lang, options.lang))
         make_context: ContextMaker
         close: Callable[[], None] | None

@@ -152,9 +152,12 @@ class Recorded:
         """Every step and option id so far (one namespace: a TODO is placed by its id)."""
         return {item["id"] for item in _items(self.steps)}
 
+    def acting_steps(self) -> list[dict[str, Any]]:
+        """The steps recorded, answers' steps included, in order (not the questions, not the options)."""
+        return [item for item in _items(self.steps) if "instruction" in item and "question" not in item]
+
     def count(self) -> int:
-        """How many steps were recorded, answers' steps included (not the questions)."""
-        return sum(1 for item in _items(self.steps) if "instruction" in item and "question" not in item)
+        return len(self.acting_steps())
 
     def variable(self, words_: str, kind: str) -> str:
         name = _unique(slug(words_, "valeur").replace("-", "_"), self.variables)
@@ -371,8 +374,8 @@ class Recorder:
         elif ident == EXPECT:
             self.page.evaluate("() => window.__guideRecorder && window.__guideRecorder.expect()")
             self.bar(self.say("Click the element the step must find."))
-        elif ident == NOTE and text and (last := self.last_step()) is not None:
-            last["note"] = text
+        elif ident == NOTE and text and self.flow.acting_steps():
+            self.flow.acting_steps()[-1]["note"] = text
             self.bar(self.say("Note added to step {number}.", number=self.flow.count()))
         elif ident == QUESTION:
             self.ask(text)
@@ -383,11 +386,6 @@ class Recorder:
         else:
             self.message = self.say("Type your words in the field first, then press the button.")
             self.bar(self.say("Nothing recorded."))
-
-    def last_step(self) -> dict[str, Any] | None:
-        """The step recorded last (a question's answers' steps included)."""
-        steps = [item for item in _items(self.flow.steps) if "instruction" in item and "question" not in item]
-        return steps[-1] if steps else None
 
     # --- questions ------------------------------------------------------------------------------
 
