@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from guide.live import LiveOptions, Person, run_live
 from guide.loader import load_flow
@@ -302,6 +303,19 @@ def test_a_phone_gets_the_page_at_its_size_and_the_card_beside_the_target():
         assert shot.size == (390 * 3, 664 * 3)  # the phone's screen, at its pixel ratio
 
 
+def children_of(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (Linux: /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
 def test_no_question_in_the_terminal_and_a_clean_stop(tmp_path):
     """Without --autoplay nothing is asked in the terminal; SIGTERM ends it cleanly."""
     process = subprocess.Popen(
@@ -325,6 +339,11 @@ def test_no_question_in_the_terminal_and_a_clean_stop(tmp_path):
     except subprocess.TimeoutExpired:
         pass
     assert process.poll() is None, process.communicate()
+    # On a busy machine 5 s may end before guide has even started: a SIGTERM during its imports
+    # kills it the default way (-15). Playwright's driver running means the handler is in place.
+    deadline = time.monotonic() + 60
+    while not children_of(process.pid) and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.1)  # polling the process table: there is no event to wait on
     process.send_signal(signal.SIGTERM)
     out, err = process.communicate(timeout=60)
     assert process.returncode == 143, out + err
