@@ -26,6 +26,7 @@ import argparse
 import re
 import time
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,7 @@ from .files import write_atomic
 from .i18n import LANGUAGES, N_, Say, words
 from .inspect import Entry, Inspection
 from .loader import FlowError, load_flow
+from .model import Step
 from .protocol import Event
 from .session import url_pattern as page_url_regex
 
@@ -114,6 +116,7 @@ class Recorded:
     todos: dict[str, list[str]] = field(default_factory=dict)  # step id -> comments
     start: str | None = None
     where: list[list[dict[str, Any]]] = field(default_factory=list)  # innermost last: where steps go
+    kept: set[str] = field(default_factory=set)  # --append: ids of the file's own steps, never changed
 
     def __post_init__(self) -> None:
         self.where = self.where or [self.steps]
@@ -136,6 +139,8 @@ class Recorded:
             spec["title"] = title
         if heading:
             spec["heading"] = heading
+        if not title and not heading:  # the check recognises a page by one of them: the author says which
+            spec["title"] = "TODO: this page has no <title> and no <h1>: write what identifies it"
         page_id = _unique(slug(heading or title or parts.path.rsplit("/", 1)[-1] or parts.netloc), self.pages)
         self.pages[page_id] = spec
         self.start = self.start or page_id
@@ -176,12 +181,13 @@ def _items(steps: list[dict[str, Any]]) -> Any:
 
 @dataclass
 class Asking:
-    """A question being recorded: its step, where it was asked, where each answer ended."""
+    """A question being recorded: its step, where it was asked, where each answer ended. Its
+    first option exists from the start, unnamed (label ""), so that the steps done before the
+    first answer is named are in the tree (ids, notes) like any other."""
 
     step: dict[str, Any]
     url: str
     ends: list[str | None] = field(default_factory=list)
-    pending: list[dict[str, Any]] = field(default_factory=list)  # steps done before any answer
 
 
 def address_matches(pattern: str, url: str) -> bool:
@@ -317,8 +323,9 @@ class Recorder:
                     self.step(entry, "choose")
             elif field_kind == "checkbox":
                 self.step(entry, "check" if event.get("checked") else "uncheck")
-            elif field_kind == "select" and event.get("option"):
-                self.step(entry, "select", value=str(event["option"]))
+            elif field_kind == "select":
+                if event.get("option"):  # an option without words cannot be named: nothing to record
+                    self.step(entry, "select", value=str(event["option"]))
             elif not event.get("empty"):
                 self.step(entry, "fill", field_kind=field_kind)
 
@@ -360,11 +367,20 @@ class Recorder:
         self.bar(self.say("Step {number} recorded: {instruction}", number=self.flow.count(), instruction=instruction))
         return step
 
+    def note(self, step: dict[str, Any], text: str) -> None:
+        if step["id"] in self.flow.kept:  # --append: the file's own steps are kept as written
+            self.message = self.say("A note goes with a step recorded now: the flow's own steps are kept as written.")
+            self.bar(self.say("Nothing recorded."))
+            return
+        step["note"] = text
+        self.message = ""
+        self.bar(self.say("Note added to step {number}.", number=self.flow.count()))
+
     def changed_again(self, action: str, target: Any) -> dict[str, Any] | None:
         """The step just recorded, when it filled or selected this same field: one step, not two."""
         steps = self.flow.where[-1]
         last = steps[-1] if steps else None
-        if action in ("fill", "select") and last and last["action"] == action and last["target"] == target:
+        if action in ("fill", "select") and last and last.get("action") == action and last.get("target") == target:
             return last
         return None
 
@@ -374,9 +390,8 @@ class Recorder:
         elif ident == EXPECT:
             self.page.evaluate("() => window.__guideRecorder && window.__guideRecorder.expect()")
             self.bar(self.say("Click the element the step must find."))
-        elif ident == NOTE and text and self.flow.acting_steps():
-            self.flow.acting_steps()[-1]["note"] = text
-            self.bar(self.say("Note added to step {number}.", number=self.flow.count()))
+        elif ident == NOTE and text and (steps := self.flow.acting_steps()):
+            self.note(steps[-1], text)
         elif ident == QUESTION:
             self.ask(text)
         elif ident == ANSWER:
@@ -400,9 +415,10 @@ class Recorder:
         step = self.flow.add_step(
             {"id": slug(text, "question"), "instruction": text, "question": text, "options": []}, []
         )
-        asking = Asking(step, self.page.url)
-        self.asking.append(asking)
-        self.flow.where.append(asking.pending)
+        first: dict[str, Any] = {"id": _unique("reponse", self.flow.ids()), "label": "", "steps": []}
+        step["options"].append(first)
+        self.asking.append(Asking(step, self.page.url))
+        self.flow.where.append(first["steps"])
         self.message = ""
         self.bar(
             self.say(
@@ -422,11 +438,13 @@ class Recorder:
             return
         asking = self.asking[-1]
         options = asking.step["options"]
-        if options:
+        if options[-1]["label"]:  # a new answer (the first one is named in place)
             asking.ends.append(self.page_id)
-        steps: list[dict[str, Any]] = asking.pending if not options else []
-        options.append({"id": _unique(slug(label, "reponse"), self.flow.ids()), "label": label, "steps": steps})
-        self.flow.where[-1] = steps
+            options.append({"id": "", "label": "", "steps": []})
+        option = options[-1]
+        option["label"], option["id"] = label, ""
+        option["id"] = _unique(slug(label, "reponse"), self.flow.ids())
+        self.flow.where[-1] = option["steps"]
         self.message = ""
         if len(options) > 1 and self.page.url != asking.url:
             self.last_click = None  # going back is not a step
@@ -445,10 +463,8 @@ class Recorder:
         self.flow.where.pop()
         asking.ends.append(self.page_id)
         step, options, todos = asking.step, asking.step["options"], []
-        if not options:  # steps done, no answer named
-            options.append(
-                {"id": _unique("reponse", self.flow.ids()), "label": self.say("Answer 1"), "steps": asking.pending}
-            )
+        if not options[0]["label"]:  # steps done, no answer named
+            options[0]["label"] = self.say("Answer 1")
             todos.append("the first answer has no words: write its label")
         if len(options) < 2:
             options.append({"id": _unique("autre-reponse", self.flow.ids()), "label": self.say("Another answer")})
@@ -615,10 +631,23 @@ def resume_point(out: Path) -> tuple[str, Recorded, Recorded]:
         dict(data.get("variables") or {}),
         start=flow.start,
     )
-    last = next((step.lands for step in reversed(flow.steps) if step.lands), None) or flow.start
+    last = _last_landing(flow.steps) or flow.start
     url = flow.pages[last].url.replace("*", "")
     recorded = Recorded(flow.lang, dict(known.pages), list(known.steps), dict(known.variables), start=flow.start)
+    recorded.kept = recorded.ids()
     return url, recorded, known
+
+
+def _last_landing(steps: Sequence[Step]) -> str | None:
+    """The page the last step that leads somewhere leads to (the last answer's, after a question)."""
+    for step in reversed(steps):
+        if step.lands:
+            return step.lands
+        for option in reversed(step.options):
+            found = _last_landing(option.steps)
+            if found:
+                return found
+    return None
 
 
 def record(options: RecordOptions, author: Any = None, deadline_s: float | None = None) -> Path:

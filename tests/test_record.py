@@ -344,3 +344,27 @@ def test_a_question_left_open_with_one_answer_still_lints_and_says_what_to_write
     assert [o["label"] for o in question["options"]] == ["Oui", "Autre réponse"]
     assert "# TODO: only one answer was recorded" in text
     assert main(["lint", str(out)]) == 0
+
+
+UNTITLED = """<!doctype html><html lang="fr"><head><meta charset="utf-8"></head>
+<body><main><p>Bienvenue</p><a href="/connexion">Se connecter</a></main></body></html>"""
+
+
+class JustSignsIn(Author):
+    def __init__(self) -> None:
+        self.plan = [self.go, self.finish]
+
+    def go(self, page) -> None:
+        self.leaving = page.url
+        self.click(page, page.get_by_role("link", name="Se connecter"))
+
+
+def test_a_page_without_title_or_h1_is_written_with_a_title_to_fill_in(site, tmp_path):
+    (site / "demarche.test" / "index.html").write_text(UNTITLED, encoding="utf-8")
+    out = tmp_path / "sans-titre.yaml"
+    options = RecordOptions("https://demarche.test/", out, fixtures=site, headless=True)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(record, options, JustSignsIn(), 120).result()  # it used to fail: « does not lint »
+    pages = yaml.safe_load(out.read_text(encoding="utf-8"))["pages"]
+    untitled = next(spec for spec in pages.values() if spec["url"] == "https://demarche.test/")
+    assert untitled["title"].startswith("TODO: this page has no <title> and no <h1>")
