@@ -45,6 +45,7 @@ from __future__ import annotations
 import argparse
 import base64
 import difflib
+import fnmatch
 import html
 import json
 import re
@@ -57,7 +58,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
-from playwright.sync_api import Browser, BrowserContext, Route
+from playwright.sync_api import Browser, BrowserContext, Request, Route
+from playwright.sync_api import Error as PlaywrightError
 from rich.console import Console
 from rich.markup import escape
 
@@ -221,7 +223,6 @@ class Exchange:
     mime: str
     body: bytes
     redirect: str = ""
-    referer: str = ""  # the page (or its origin) that asked for it
     sent: tuple[tuple[str, str], ...] = ()  # the fields a form sent: its query, or its urlencoded body
 
     @property
@@ -248,7 +249,6 @@ def _exchange(entry: dict[str, Any], archive: zipfile.ZipFile | None) -> Exchang
         body = base64.b64decode(content.get("text", ""))
     else:
         body = str(content.get("text", "")).encode("utf-8")
-    headers = {str(h.get("name", "")).lower(): str(h.get("value", "")) for h in request.get("headers", [])}
     post = request.get("postData") or {}
     sent = [(str(q.get("name", "")), str(q.get("value", ""))) for q in request.get("queryString", [])]
     if "urlencoded" in str(post.get("mimeType", "")):
@@ -260,7 +260,6 @@ def _exchange(entry: dict[str, Any], archive: zipfile.ZipFile | None) -> Exchang
         str(content.get("mimeType", "")),
         body,
         str(response.get("redirectURL") or ""),
-        headers.get("referer", ""),
         tuple(sent),
     )
 
@@ -309,7 +308,8 @@ class Tree:
 
 
 def redirect_stub(exchange: Exchange) -> bytes:
-    target = urljoin(exchange.url, exchange.redirect)
+    # without the query and fragment: routing ignores them, and tickets and session ids live there
+    target = urljoin(exchange.url, exchange.redirect).split("#")[0].split("?")[0]
     text = STUB.format(
         status=exchange.status,
         method=exchange.method,
@@ -371,7 +371,7 @@ def scrub_forms(values: Values) -> list[tuple[bytes, bytes]]:
         if not value:
             continue
         placeholder = f"[{name}]".encode()
-        for variant in {value, value.lower(), value.upper()}:
+        for variant in _shown_forms(value):
             for form in encodings(variant):
                 for charset in ("utf-8", "latin-1"):
                     try:
@@ -379,6 +379,16 @@ def scrub_forms(values: Values) -> list[tuple[bytes, bytes]]:
                     except UnicodeEncodeError:
                         continue
     return sorted(pairs.items(), key=lambda pair: len(pair[0]), reverse=True)
+
+
+def _shown_forms(value: str) -> set[str]:
+    """How a site may write a value back: as typed, in lower or upper case, with capitalised
+    words (« Camille Martin »), without its spaces (« 0612345678 » for « 06 12 34 56 78 »)."""
+    forms = {value, value.lower(), value.upper(), value.title()}
+    squeezed = re.sub(r"[\s.\-]", "", value)
+    if len(squeezed) >= MIN_VALUE and squeezed != value:
+        forms |= {squeezed, squeezed.lower(), squeezed.upper()}
+    return forms
 
 
 def scrub(tree: Tree, values: Values) -> tuple[list[str], list[str]]:
@@ -759,60 +769,97 @@ class LiveRecording:
     The values to scrub are the ones the person typed in the flow's fields (guide.live reads
     them from the fields as each step is done, and knows each field's name, so that a form sent
     before it could look is read back from what the form sent). Only what the flow's pages
-    asked for is kept: their hosts, and the files those pages loaded from elsewhere (a CDN's
-    style sheets, scripts, fonts); another tab of the person's (their webmail) never is.
+    asked for is kept, decided request by request from the tab that made it: the pages of the
+    flow's hosts, the redirects on the way to them, and the files a tab loaded while it showed
+    one of them (a CDN's style sheets, scripts, fonts). What a tab loads while it shows
+    anything else — the person's webmail, a search — never is.
     """
 
     options: CaptureOptions
     har: Path
     upstream: Upstream
+    on_flow: Callable[[str], bool] = lambda url: False
+    asked: set[tuple[str, str]] = field(default_factory=set)  # (method, URL) asked for by the flow's pages
 
     @classmethod
     def into(cls, options: CaptureOptions, work: Path, flow: Flow) -> LiveRecording:
         upstream = Upstream(options.mappings, None, simulated_check(flow), options.timeout_ms)
-        return cls(options, work / "live.har.zip", upstream)
+        return cls(options, work / "live.har.zip", upstream, on_flow_host(flow))
 
     def context_args(self) -> dict[str, Any]:
         return {"record_har_path": str(self.har), "record_har_content": "attach"}
 
     def install(self, context: BrowserContext) -> None:
         self.upstream.install(context)
+        context.on("request", self.note)
+
+    def note(self, request: Request) -> None:
+        """Was `request` asked for by a page of the flow (or on the way to one)?"""
+        navigation = request.is_navigation_request()
+        try:
+            page = request.frame.page
+        except PlaywrightError:  # a new tab's first address (no frame yet), or a service worker's
+            page = None
+        if page is None:
+            wanted = navigation and self.on_flow(request.url)
+        elif navigation and request.frame == page.main_frame:
+            wanted = self.on_flow(request.url) or self.on_flow(page.url)  # a flow page, or a hop from one
+        else:
+            wanted = self.on_flow(page.url)  # a file the tab loads while it shows a flow page
+        if wanted:
+            self.asked.add((request.method, request.url))
 
     def finish(
         self, loaded: LoadedFlow, finished: bool, typed: dict[str, str], fields: dict[str, str]
     ) -> CaptureResult:
         """Lay the walk out once the context is closed (the HAR is written then)."""
         result = CaptureResult(loaded, ["live"])
+        values = Values({**self.options.given, **typed}, set(loaded.flow.variables))
+        try:
+            self._lay_out(result, finished, fields, values)
+        finally:  # whatever the way out, the report never shows what the person typed
+            result.warnings = [values.mask(line) for line in result.warnings]
+        return result
+
+    def _lay_out(self, result: CaptureResult, finished: bool, fields: dict[str, str], values: Values) -> None:
         result.warnings += self.upstream.failures
         if not finished:
             result.not_captured = "the procedure was not finished: nothing captured"
-            return result
-        exchanges, left_out = asked_by_the_flow(read_har(self.har), loaded.flow)
-        values = Values({**self.options.given, **from_forms(exchanges, fields), **typed}, set(loaded.flow.variables))
+            return
+        exchanges, left_out = kept_for_the_flow(read_har(self.har), self.asked, self.on_flow)
+        values.values = {**from_forms(exchanges, fields), **values.values}  # what was read in the field wins
         if left_out:
             result.warnings.append(f"{left_out} request(s) of pages outside the flow (another tab, a webmail) not kept")
         try:
             check_values(values)
         except CaptureError as error:
             result.not_captured = f"nothing captured: {error}"
-            return result
+            return
         lay_out(exchanges, values, self.options, result)
-        result.warnings = [values.mask(line) for line in result.warnings]
-        return result
+        result.warnings.append(
+            "the pages keep what the site showed about the person (a name, an address…): only what was typed "
+            "in the flow's fields is scrubbed; capture with a test account, or read the pages before sharing them"
+        )
 
 
-def asked_by_the_flow(exchanges: list[Exchange], flow: Flow) -> tuple[list[Exchange], int]:
-    """The exchanges of the flow's own pages (their hosts) and of the files those pages loaded
-    from other hosts (Referer), in order; and how many were left out."""
-    hosts = {urlsplit(spec.url).hostname for spec in flow.pages.values() if not spec.simulated}
-    known = set(hosts)  # hosts whose files may ask for more (a CDN's style sheet for its fonts)
-    kept = []
-    for exchange in exchanges:
-        host = urlsplit(exchange.url).hostname
-        asked_by = urlsplit(exchange.referer).hostname if exchange.referer else None
-        if host in hosts or (asked_by in known and not exchange.html):
-            kept.append(exchange)
-            known.add(host)
+def on_flow_host(flow: Flow) -> Callable[[str], bool]:
+    """Is a URL on a host of the flow's own (not simulated) pages? Host patterns as pages write them."""
+    hosts = {urlsplit(spec.url).hostname or "" for spec in flow.pages.values() if not spec.simulated}
+    return lambda url: any(fnmatch.fnmatchcase(urlsplit(url).hostname or "", host) for host in hosts)
+
+
+def kept_for_the_flow(
+    exchanges: list[Exchange], asked: set[tuple[str, str]], on_flow: Callable[[str], bool]
+) -> tuple[list[Exchange], int]:
+    """The exchanges the flow's pages asked for (see LiveRecording.note); an HTML answer from
+    another host only as a redirect on the way (an SSO hop), never as a page; and how many
+    were left out."""
+    kept = [
+        exchange
+        for exchange in exchanges
+        if (exchange.method, exchange.url) in asked
+        and (not exchange.html or on_flow(exchange.url) or exchange.status in REDIRECTS)
+    ]
     return kept, len(exchanges) - len(kept)
 
 

@@ -351,6 +351,10 @@ def _live_capture(args: argparse.Namespace, given: dict[str, str]) -> capture_mo
         return None
     if args.fixtures:
         raise UsageError("--capture keeps the site's pages: it cannot record --fixtures (copies already)")
+    if args.start_from:
+        raise UsageError(
+            "--capture needs the whole procedure in one walk (what was typed earlier cannot be scrubbed): drop --from"
+        )
     if args.capture.exists() and not args.capture.is_dir():
         raise UsageError(f"--capture {args.capture}: not a folder")
     try:

@@ -538,7 +538,8 @@ def run_live(
     )
 
     offer = None
-    if options.resume is None and options.autoplay_s is None:
+    # --capture needs the whole walk in this run (what was typed before is not known to scrub)
+    if options.resume is None and options.autoplay_s is None and options.capture is None:
         last = progress.load(loaded)
         offer = last if last is not None and last.number > 1 else None
 

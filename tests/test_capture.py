@@ -9,6 +9,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Browser
@@ -189,6 +190,8 @@ def test_a_redirect_becomes_a_page_that_moves_on_unless_a_page_answers_there():
     )
     stub = tree.files["h.test/envoyer.html"].data.decode()
     assert 'url=https://h.test/merci"' in stub and 'location.replace("https://h.test/merci")' in stub
+    ticket = build_tree([exchange("GET", "https://h.test/sso", "", 302, "https://h.test/retour?ticket=ST-9f8e7d#x")])
+    assert "ST-9f8e7d" not in ticket.files["h.test/sso.html"].data.decode()  # routing ignores the query
     assert tree.files["h.test/aller.html"].data == b"<p>ici</p>"  # a page beats a redirect
 
 
@@ -306,7 +309,7 @@ def test_bad_input_exits_2_before_any_browser(tmp_path, capsys, argv, message):
 # --- guide live --capture: the person's own walk ---------------------------------------------------------
 
 
-def test_live_capture_keeps_the_walk_scrubbed_of_what_the_person_typed_and_never_their_webmail(browser, site, tmp_path):
+def test_live_capture_keeps_the_walk_scrubbed_of_what_the_person_typed_and_never_their_webmail(browser, tmp_path):
     from concurrent.futures import ThreadPoolExecutor
 
     from guide.live import LiveOptions, run_live
@@ -320,6 +323,15 @@ def test_live_capture_keeps_the_walk_scrubbed_of_what_the_person_typed_and_never
             super().__init__(*args, **kwargs)
             self.values["courriel"] = SOMEONE
 
+    # the "site": the bundled pages, where the person's own webmail also shows their photo, from
+    # the very CDN the flow's pages use (a non-HTML file of a host the flow needs)
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURES, root)
+    real_inbox = root / "messagerie.exemple.fr" / "index.html"
+    photo = '<img alt="" src="https://cdn.jsdelivr.net/npm/avatars/camille.png">'
+    real_inbox.write_text(real_inbox.read_text(encoding="utf-8").replace("</h1>", "</h1>" + photo, 1), "utf-8")
+    (root / "cdn.jsdelivr.net/npm/avatars").mkdir(parents=True)
+    (root / "cdn.jsdelivr.net/npm/avatars/camille.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     into = tmp_path / "fixtures"
     webmail = into / "messagerie.exemple.fr"
     shutil.copytree(FIXTURES / "messagerie.exemple.fr", webmail)  # the author's stand-in for any webmail
@@ -329,15 +341,15 @@ def test_live_capture_keeps_the_walk_scrubbed_of_what_the_person_typed_and_never
     )
     before = {file: file.read_bytes() for file in webmail.rglob("*") if file.is_file()}
     person = TypesTheirOwnAddress(load_flow(DOUANE), {}, tmp_path / "shots", mailbox="https://messagerie.exemple.fr/")
-    options = LiveOptions(headless=True, wait_s=10, capture=CaptureOptions(into, [Mapping(None, site.base)]))
-    with ThreadPoolExecutor(max_workers=1) as pool:  # its own Playwright, not pytest-playwright's thread
+    with MirrorServer(root) as site, ThreadPoolExecutor(max_workers=1) as pool:  # its own Playwright
+        options = LiveOptions(headless=True, wait_s=10, capture=CaptureOptions(into, [Mapping(None, site.base)]))
         outcome = pool.submit(run_live, load_flow(DOUANE), options, person).result()
     assert outcome.finished and not outcome.drifts, person.seen
     captured = outcome.captured
     assert captured is not None and not captured.not_captured, captured.warnings
     assert "connexion.douane.gouv.fr/motDePasseOublie/confirmation.html" in captured.written  # the form post
-    assert any(line.startswith("GET /messagerie.exemple.fr/") for line in site.requests), "the mail was read"
-    assert not [name for name in captured.written if name.startswith("messagerie.exemple.fr")]
+    assert "GET /cdn.jsdelivr.net/npm/avatars/camille.png" in site.requests, "the mail was read, photo and all"
+    assert not [name for name in captured.written if name.startswith("messagerie.exemple.fr") or "avatars" in name]
     assert {file: file.read_bytes() for file in webmail.rglob("*") if file.is_file()} == before
     forms = sorted({form.encode() for form in encodings(SOMEONE)}, key=len)
     for file in (file for file in into.rglob("*") if file.is_file()):
@@ -353,26 +365,40 @@ def test_live_capture_and_fixtures_do_not_go_together(tmp_path):
     assert done.returncode == 2 and "--capture keeps the site's pages" in done.stderr, done.stderr
     done = guide("live", str(DOUANE), "--from-url", "http://127.0.0.1:9/", "--headless")
     assert done.returncode == 2 and "--from-url goes with --capture" in done.stderr, done.stderr
+    done = guide("live", str(DOUANE), "--capture", str(tmp_path / "x"), "--from", "saisir-courriel", "--headless")
+    assert done.returncode == 2 and "--capture needs the whole procedure" in done.stderr, done.stderr
 
 
 def test_only_what_the_flows_pages_asked_for_is_kept():
     flow = load_flow(DOUANE).flow
+    on_flow = capture.on_flow_host(flow)
+    assert on_flow("https://connexion.douane.gouv.fr/x") and not on_flow("https://messagerie.exemple.fr/")
 
-    def asked(url: str, referer: str = "", mime: str = "text/css") -> Exchange:
-        return Exchange("GET", url, 200, mime, b"", referer=referer)
+    def answer(url: str, mime: str = "text/css", status: int = 200) -> Exchange:
+        return Exchange("GET", url, status, mime, b"")
 
     walk = [
-        asked("https://www.douane.gouv.fr/", mime="text/html"),  # a page of the flow
-        asked("https://cdn.jsdelivr.net/dsfr.min.css", "https://www.douane.gouv.fr/"),  # its style sheet
-        asked("https://cdn.jsdelivr.net/fonts/marianne.woff2", "https://cdn.jsdelivr.net/dsfr.min.css", "font/woff2"),
-        asked("https://webmail.example.org/inbox", mime="text/html"),  # the person's own mail, another tab
-        asked("https://static.webmail.example.org/app.js", "https://webmail.example.org/", "text/javascript"),
-        asked("https://elsewhere.example.org/page", "https://www.douane.gouv.fr/", "text/html"),  # a link followed
-        asked("https://messagerie.exemple.fr/", mime="text/html"),  # the flow's simulated webmail
+        answer("https://www.douane.gouv.fr/", "text/html"),  # a page of the flow
+        answer("https://cdn.jsdelivr.net/dsfr.min.css"),  # loaded while the tab showed it
+        answer("https://sso.example.org/login", "text/html", 302),  # a hop on the way to a flow page
+        answer("https://elsewhere.example.org/page", "text/html"),  # a page off the flow, even from a flow tab
+        answer("https://webmail.example.org/inbox", "text/html"),  # asked by another tab
+        answer("https://cdn.jsdelivr.net/webmail.css"),  # the same CDN, asked by the webmail's tab
     ]
-    kept, left_out = capture.asked_by_the_flow(walk, flow)
+    asked = {("GET", e.url) for e in walk[:4]}  # what LiveRecording.note saw flow tabs ask for
+    kept, left_out = capture.kept_for_the_flow(walk, asked, on_flow)
     assert [e.url for e in kept] == [walk[0].url, walk[1].url, walk[2].url]
-    assert left_out == 4
+    assert left_out == 3
+
+
+def test_a_host_pattern_of_the_flows_pages_is_a_host_of_the_flow(tmp_path):
+    flow = tmp_path / "motif.yaml"
+    flow.write_text(
+        DOUANE.read_text(encoding="utf-8").replace("https://www.douane.gouv.fr/", "https://*.douane.gouv.fr/", 1),
+        encoding="utf-8",
+    )
+    on_flow = capture.on_flow_host(load_flow(flow).flow)
+    assert on_flow("https://www.douane.gouv.fr/") and on_flow("https://recette.douane.gouv.fr/")
 
 
 def test_a_value_sent_by_a_form_is_found_by_its_fields_name():
@@ -386,3 +412,19 @@ def test_a_live_walk_left_before_the_end_writes_nothing(tmp_path):
     result = recording.finish(load_flow(DOUANE), False, {"courriel": SOMEONE}, {})
     assert result.not_captured == "the procedure was not finished: nothing captured"
     assert not into.exists() and not result.written
+
+
+def test_a_walk_that_writes_nothing_still_masks_what_was_typed_in_its_report(tmp_path):
+    recording = capture.LiveRecording.into(CaptureOptions(tmp_path / "fixtures"), tmp_path, load_flow(DOUANE).flow)
+    recording.upstream.failures.append(f"GET https://x.example/envoi?courriel={quote(SOMEONE)}: no answer")
+    result = recording.finish(load_flow(DOUANE), False, {"courriel": SOMEONE}, {})
+    assert result.warnings and not [w for w in result.warnings if quote(SOMEONE) in w or SOMEONE in w]
+
+
+def test_a_value_is_scrubbed_as_a_site_may_write_it_back():
+    values = Values({"nom": "camille martin", "portable": "06 12 34 56 78"})
+    page = "<p>Bonjour Camille Martin</p><p>SMS au 0612345678 (06.12.34.56.78)</p>"
+    tree = build_tree([exchange("GET", "https://h.test/", page)])
+    capture.scrub(tree, values)
+    saved = tree.files["h.test/index.html"].data.decode()
+    assert "Camille" not in saved and "0612345678" not in saved, saved
