@@ -8,7 +8,9 @@ name is so the matching rule's reading, checked by `locate.find` as `guide check
 name that is not unique on the page is said in the recorder's bar and marked `# TODO` in the
 flow (with `within:` when a block makes it unique). The page an action lands on is added to
 `pages:` (URL pattern, title, level-1 heading). A typed value becomes a variable, secret,
-whose `test:` value is a stand-in made up here: the author's value is never written.
+whose `test:` value is a stand-in made up here: the author's value is never written, and where a
+later page shows it back its `{variable}` is written instead (`Echoes`: record.js gives only a
+salted fingerprint of what was typed).
 
 The bar (guide/overlay/toolbar.js, in the overlay's shadow root) offers « Vérifier un
 élément » (the next click names an `expect` step instead of acting), a note for the last step,
@@ -23,10 +25,12 @@ value the author typed. `--append` goes on from the last page of an existing flo
 from __future__ import annotations
 
 import argparse
+import hashlib
 import re
+import secrets
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -125,16 +129,17 @@ class Recorded:
         """Is `url` the address of page `page_id`?"""
         return page_id is not None and address_matches(self.pages[page_id]["url"], url)
 
-    def page_for(self, page: Page) -> str:
-        """The id of the page `page` shows, added to `pages:` the first time."""
+    def page_for(self, page: Page, unveil: Callable[[str], str] = lambda text: text) -> str:
+        """The id of the page `page` shows, added to `pages:` the first time (`unveil`: a typed
+        value the page shows back written as its `{variable}`)."""
         parts = urlsplit(page.url)
         url = url_pattern(page.url)
         for page_id, spec in self.pages.items():
             if address_matches(spec["url"], page.url):
                 return page_id
         spec = {"url": url}
-        title = page.title().strip()
-        heading = _first_heading(page)
+        title = unveil(page.title().strip())
+        heading = unveil(_first_heading(page))
         if title:
             spec["title"] = title
         if heading:
@@ -190,6 +195,45 @@ class Asking:
     ends: list[str | None] = field(default_factory=list)
 
 
+@dataclass
+class Echoes:
+    """What the author typed, known only by fingerprints (length, salted SHA-256 of the lower-case
+    text, made in the page by record.js), so that a page showing it back (« Code envoyé à … »)
+    gets `{variable}` written instead: the flow never holds the value."""
+
+    salt: str = field(default_factory=lambda: secrets.token_hex(16))
+    prints: list[tuple[int, str, str]] = field(default_factory=list)  # (length, hash, variable)
+
+    def add(self, length: int, digest: str, variable: str) -> None:
+        if 0 < length <= 1000 and (length, digest, variable) not in self.prints:
+            self.prints.append((length, digest, variable))
+
+    def script(self, source: str) -> str:
+        return source.replace("__GUIDE_RECORD_SALT__", self.salt)
+
+    def unveil(self, text: str) -> str:
+        """`text` with every stretch that is a typed value replaced by its `{variable}`."""
+        for length, digest, variable in self.prints:
+            lower, start = text.lower(), 0
+            while start + length <= len(lower):
+                window = lower[start : start + length]
+                if hashlib.sha256((self.salt + window).encode("utf-8")).hexdigest() == digest:
+                    text = text[:start] + "{" + variable + "}" + text[start + length :]
+                    lower = text.lower()
+                    start += len(variable) + 2
+                else:
+                    start += 1
+        return text
+
+    def unveil_all(self, data: Any) -> Any:
+        """The same through a target's YAML (text, or a mapping of texts)."""
+        if isinstance(data, str):
+            return self.unveil(data)
+        if isinstance(data, dict):
+            return {key: self.unveil_all(value) for key, value in data.items()}
+        return data
+
+
 def address_matches(pattern: str, url: str) -> bool:
     """Does `url` match a `pages:` URL pattern, as the check reads it (guide.session)?"""
     compared = url if "?" in pattern else url.split("#")[0].split("?")[0]
@@ -240,6 +284,7 @@ class Recorder:
         options: RecordOptions,
         recorded: Recorded,
         events: deque[dict[str, Any]],  # filled by the page's bindings (record.js, the bar)
+        echoes: Echoes | None = None,  # the fingerprints' salt, as given to record.js
     ):
         self.context, self.page, self.options, self.flow = context, page, options, recorded
         self.say: Say = words(options.lang)
@@ -252,6 +297,9 @@ class Recorder:
         self.message = ""
         self.stopped = False
         self.asking: list[Asking] = []  # the questions being recorded, innermost last
+        self.fields: dict[tuple[Any, Any], str] = {}  # (entry, generation) of a field filled -> its variable
+        self.key: tuple[Any, Any] = (None, None)  # the (entry, generation) of the event being handled
+        self.echoes = echoes or Echoes()  # typed values, as record.js fingerprints them
 
     # --- the page -------------------------------------------------------------------------------
 
@@ -262,7 +310,7 @@ class Recorder:
             self.page.wait_for_load_state("load", timeout=self.options.timeout_ms)
         except PlaywrightError:
             pass
-        page_id = self.flow.page_for(self.page)
+        page_id = self.flow.page_for(self.page, self.echoes.unveil)
         if page_id != self.page_id:
             if self.last_click is not None and self.page_id is not None:
                 self.last_click["lands"] = page_id
@@ -305,7 +353,13 @@ class Recorder:
         if event.get("type") == Event.BUTTON:
             self.button(str(event.get("id")), str(event.get("text") or ""))
             return
+        if event.get("type") == "typed":  # a fingerprint of what was typed in a field filled just before
+            variable = self.fields.get((event.get("entry"), event.get("generation")))
+            if variable and isinstance(event.get("hash"), str) and isinstance(event.get("length"), int):
+                self.echoes.add(event["length"], event["hash"], variable)
+            return
         entry = self.entry(event)
+        self.key = (event.get("entry"), event.get("generation"))  # which field, for its `typed` event
         if entry is None:
             self.message = self.say("That element has no name a step can use: pick another, or write the step by hand.")
             self.bar(self.say("Not recorded."))
@@ -337,13 +391,17 @@ class Recorder:
 
     def step(self, entry: Entry, action: str, field_kind: str = "text", value: str | None = None) -> dict[str, Any]:
         name = inspect.locate.words_of(entry.target)
+        shown_back = self.echoes.unveil(name) != name  # the page shows what the author typed
+        name = self.echoes.unveil(name)
         role = entry.target.role if entry.target.role in ("link", "button") else "other"
         instruction = self.say(INSTRUCTIONS[(action, role)], name=name, value=value)
-        target = yaml.safe_load(entry.yaml.split(":", 1)[1])
+        target = self.echoes.unveil_all(yaml.safe_load(entry.yaml.split(":", 1)[1]))
         again = self.changed_again(action, target)
         if again is not None:  # the same field changed again (arrow keys in a list): the last choice holds
             if value is not None:
                 again.update(instruction=instruction, value=value)
+            if action == "fill":
+                self.fields[self.key] = str(again["value"]).strip("{}")
             return again
         step: dict[str, Any] = {
             "id": slug(f"{action}-{name}", action),
@@ -355,8 +413,15 @@ class Recorder:
         if value is not None:
             step["value"] = value
         if action == "fill":
-            step["value"] = "{" + self.flow.variable(name, field_kind) + "}"
+            variable = self.flow.variable(name, field_kind)
+            step["value"] = "{" + variable + "}"
+            self.fields[self.key] = variable
             todos.append("the variable's `test:` value is a stand-in: guide record never keeps what was typed")
+        if shown_back:
+            todos.append(
+                "the page showed back what was typed: it is written as its {variable}, never as typed; "
+                "guide check types the stand-in there, so name the element by words that do not change"
+            )
         self.message = ""
         if entry.status == "ambiguous":
             todos.append(f'« {name} » appears {entry.count} times on this page: say which with `within: block "…"`')
@@ -683,13 +748,14 @@ def record(options: RecordOptions, author: Any = None, deadline_s: float | None 
             spec = replace(LIVE, lang=options.lang)
             context = browser.new_context(**spec.args)
             prepare(context, spec, options.fixtures)
-            context.add_init_script(script=RECORD_JS)
+            echoes = Echoes()
+            context.add_init_script(script=echoes.script(RECORD_JS))
             events: deque[dict[str, Any]] = deque()
             context.expose_binding("__guideRecordEvent", lambda source, event: events.append(event))
             context.expose_binding("__guideEvent", lambda source, event: events.append(event))
             page = context.new_page()
             page.goto(options.url, timeout=max(options.timeout_ms, 10_000))
-            recorder = Recorder(context, page, options, recorded, events)
+            recorder = Recorder(context, page, options, recorded, events, echoes)
             try:
                 recorder.run(author, deadline_s)
             finally:

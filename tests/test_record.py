@@ -368,3 +368,37 @@ def test_a_page_without_title_or_h1_is_written_with_a_title_to_fill_in(site, tmp
     pages = yaml.safe_load(out.read_text(encoding="utf-8"))["pages"]
     untitled = next(spec for spec in pages.values() if spec["url"] == "https://demarche.test/")
     assert untitled["title"].startswith("TODO: this page has no <title> and no <h1>")
+
+
+ECHO = """<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Envoyé | demarche.test</title></head>
+<body><main><h1 id="h">Demande envoyée</h1><p id="p"></p>
+<script>var c = new URLSearchParams(location.search).get('courriel');
+document.getElementById('h').textContent = 'Code envoyé à ' + c.toUpperCase();
+document.getElementById('p').textContent = 'Un message a été envoyé à ' + c + '.';</script></main></body></html>"""
+
+
+class ChecksTheEcho(Author):
+    """Sends the form; the next page shows the address back, in its heading and in a sentence
+    the author then checks."""
+
+    def __init__(self) -> None:
+        self.plan = [self.sign_in, self.type_email, self.send, self.ask_expect, self.check_echo, self.finish]
+
+    def check_echo(self, page) -> None:
+        self.click(page, page.locator("#p"))
+
+
+def test_what_the_page_shows_back_of_a_typed_value_is_written_as_its_variable(site, tmp_path):
+    (site / "demarche.test" / "envoye.html").write_text(ECHO, encoding="utf-8")
+    out = tmp_path / "echo.yaml"
+    options = RecordOptions("https://demarche.test/", out, fixtures=site, headless=True)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(record, options, ChecksTheEcho(), 120).result()
+    text = out.read_text(encoding="utf-8")
+    assert TYPED not in text.lower(), text  # in no page, id, heading, target or instruction, in any case
+    flow = yaml.safe_load(text)
+    [variable] = flow["variables"]
+    assert flow["pages"]["code-envoye-a-" + variable.replace("_", "-")]["heading"] == "Code envoyé à {" + variable + "}"
+    assert flow["steps"][-1]["target"] == 'text "Un message a été envoyé à {' + variable + '}."'
+    assert "# TODO: the page showed back what was typed" in text
+    assert main(["lint", str(out)]) == 0

@@ -208,7 +208,7 @@ def test_append_after_a_question_goes_on_where_its_answers_end_and_keeps_the_fil
     r, flow, known = appending(tmp_path)
     assert r.page.url == "https://demarche.test/envoye"  # where every answer lands, not the start page
     press(r, NOTE, "Une note pour une étape du fichier")  # not a step recorded now: refused
-    assert "kept as written" in r.message
+    assert "les étapes du fichier restent telles qu" in r.message
     fill(r)  # the first new step, right after the file's question
     text = appended(r.options.out.read_text(encoding="utf-8"), flow, known)
     lines = iter(text.splitlines())

@@ -10,9 +10,16 @@
  *           label (the page's words, not the author's).
  * In "expect" mode (the author pressed « Vérifier un élément » in the bar), the next click is
  * not performed: it names the element a step must find. Events go to `__guideRecordEvent`.
+ *
+ * A value typed in a field never leaves the page; after its `change`, a `typed` event says
+ * its length and a salted SHA-256 of it (lower case; the salt is made by Python for this
+ * recording), so that Python can find it when a later page shows it back (« Code envoyé à
+ * … ») and write `{variable}` there instead. Needs a secure context (https): elsewhere, no
+ * `typed` event.
  */
 (() => {
   if (window.top !== window || window.__guideRecorder) return;
+  const SALT = '__GUIDE_RECORD_SALT__';
   let mode = 'act';
   const send = (event) => {
     const fn = window.__guideRecordEvent;
@@ -54,7 +61,15 @@
     // a list's chosen option is offered by the page, not typed: its label is what a step selects
     const option = kind === 'select' && el.selectedOptions.length ? el.selectedOptions[0].label.trim() : null;
     send({ type: 'change', kind, checked, option, empty: !el.value, ...found });
+    if (el.value && kind !== 'radio' && kind !== 'checkbox' && kind !== 'select') fingerprint(el.value, found);
   }, true);
+  const fingerprint = async (value, found) => {
+    if (!(window.crypto && crypto.subtle)) return;
+    const lower = value.toLowerCase();
+    const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(SALT + lower));
+    const hash = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+    send({ type: 'typed', length: [...lower].length, hash, ...found });
+  };
   Object.defineProperty(window, '__guideRecorder', {
     value: Object.freeze({ expect: () => { mode = 'expect'; } }),
   });
