@@ -50,6 +50,7 @@ from .inspect import Entry, Inspection
 from .loader import FlowError, load_flow
 from .model import Step
 from .protocol import Event
+from .session import first_line
 from .session import url_pattern as page_url_regex
 
 RECORD_JS = (Path(__file__).with_name("page") / "record.js").read_text(encoding="utf-8")
@@ -297,6 +298,7 @@ class Recorder:
         self.message = ""
         self.stopped = False
         self.asking: list[Asking] = []  # the questions being recorded, innermost last
+        self.unsettled = False  # the last read of the page failed (it moved on): read it again
         self.fields: dict[tuple[Any, Any], str] = {}  # (entry, generation) of a field filled -> its variable
         self.key: tuple[Any, Any] = (None, None)  # the (entry, generation) of the event being handled
         self.echoes = echoes or Echoes()  # typed values, as record.js fingerprints them
@@ -304,7 +306,16 @@ class Recorder:
     # --- the page -------------------------------------------------------------------------------
 
     def settle(self) -> None:
-        """Inspect the page as it is now and name its elements for record.js."""
+        """Inspect the page as it is now and name its elements for record.js; a page that moves
+        on meanwhile (a redirect, a script) is read again on the next look."""
+        try:
+            self.read_page()
+            self.unsettled = False
+        except PlaywrightError:
+            self.generation += 1  # what record.js tells of the old marks is stale
+            self.unsettled = True
+
+    def read_page(self) -> None:
         self.bar(self.say("Reading the page…"))
         try:
             self.page.wait_for_load_state("load", timeout=self.options.timeout_ms)
@@ -583,6 +594,8 @@ class Recorder:
         return True
 
     def page_changed(self) -> bool:
+        if self.unsettled:
+            return True
         try:
             if self.flow.shows(self.page.url, self.page_id):
                 return bool(self.page.evaluate(DIRTY))
@@ -754,7 +767,10 @@ def record(options: RecordOptions, author: Any = None, deadline_s: float | None 
             context.expose_binding("__guideRecordEvent", lambda source, event: events.append(event))
             context.expose_binding("__guideEvent", lambda source, event: events.append(event))
             page = context.new_page()
-            page.goto(options.url, timeout=max(options.timeout_ms, 10_000))
+            try:
+                page.goto(options.url, timeout=max(options.timeout_ms, 10_000))
+            except PlaywrightError as error:
+                raise RecordError(f"{options.url} did not open ({first_line(error)}): check the address") from None
             recorder = Recorder(context, page, options, recorded, events, echoes)
             try:
                 recorder.run(author, deadline_s)

@@ -402,3 +402,13 @@ def test_what_the_page_shows_back_of_a_typed_value_is_written_as_its_variable(si
     assert flow["steps"][-1]["target"] == 'text "Un message a été envoyé à {' + variable + '}."'
     assert "# TODO: the page showed back what was typed" in text
     assert main(["lint", str(out)]) == 0
+
+
+def test_an_address_that_does_not_open_is_a_message_not_a_crash(site, tmp_path, capsys):
+    out = tmp_path / "absent.yaml"
+    argv = ["record", "https://absent.test/", "--out", str(out), "--fixtures", str(site), "--headless"]
+    with ThreadPoolExecutor(max_workers=1) as pool:  # its own Playwright, not pytest-playwright's thread
+        code = pool.submit(main, argv).result()
+    err = capsys.readouterr().err
+    assert code == 2 and "https://absent.test/ did not open" in err and "Traceback" not in err, err
+    assert not out.exists()
