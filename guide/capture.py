@@ -253,6 +253,8 @@ def _exchange(entry: dict[str, Any], archive: zipfile.ZipFile | None) -> Exchang
     sent = [(str(q.get("name", "")), str(q.get("value", ""))) for q in request.get("queryString", [])]
     if "urlencoded" in str(post.get("mimeType", "")):
         sent += parse_qsl(str(post.get("text", "")), keep_blank_values=True)
+    elif "json" in str(post.get("mimeType", "")):  # a form sent by a script
+        sent += _json_fields(str(post.get("text", "")))
     return Exchange(
         request["method"],
         request["url"],
@@ -262,6 +264,28 @@ def _exchange(entry: dict[str, Any], archive: zipfile.ZipFile | None) -> Exchang
         str(response.get("redirectURL") or ""),
         tuple(sent),
     )
+
+
+def _json_fields(text: str) -> list[tuple[str, str]]:
+    """(key, text value) of every string or number in a JSON body, at any depth."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return []
+    found: list[tuple[str, str]] = []
+
+    def walk(value: Any, key: str) -> None:
+        if isinstance(value, dict):
+            for name, inner in value.items():
+                walk(inner, str(name))
+        elif isinstance(value, list):
+            for inner in value:
+                walk(inner, key)
+        elif isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            found.append((key, str(value)))
+
+    walk(data, "")
+    return found
 
 
 # --- the fixtures tree ---------------------------------------------------------------------------

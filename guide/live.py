@@ -85,6 +85,7 @@ class Person:
     remember_typed: bool = False
     typed: dict[str, str] = field(default_factory=dict)
     field_names: dict[str, str] = field(default_factory=dict)
+    _field_page: str = ""  # the address the field was shown on
 
     def __post_init__(self) -> None:
         context = self.session.context
@@ -158,12 +159,13 @@ class Person:
         if not self.remember_typed or ctx.step.action != "fill" or ctx.locator is None or variables is None:
             return
         try:
-            if value:
-                typed = ctx.locator.input_value(timeout=500)
-                if typed:  # empty: the page moved on (Entrée), and this is the next page's field
-                    self.typed[variables[1]] = typed
-            else:
+            if not value:
                 self.field_names[variables[1]] = ctx.locator.get_attribute("name", timeout=500) or ""
+                self._field_page = self.session.url
+            elif self.session.url == self._field_page:  # moved on (Entrée): a field there is another's
+                typed = ctx.locator.input_value(timeout=500)
+                if typed:
+                    self.typed[variables[1]] = typed
         except PlaywrightError:
             pass
 

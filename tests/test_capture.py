@@ -428,3 +428,20 @@ def test_a_value_is_scrubbed_as_a_site_may_write_it_back():
     capture.scrub(tree, values)
     saved = tree.files["h.test/index.html"].data.decode()
     assert "Camille" not in saved and "0612345678" not in saved, saved
+
+
+def test_a_value_sent_by_a_script_as_json_is_found_by_its_fields_name(tmp_path):
+    import json
+
+    entry = {
+        "request": {
+            "method": "POST",
+            "url": "https://x.example/api/envoi",
+            "queryString": [],
+            "postData": {"mimeType": "application/json", "text": json.dumps({"contact": {"mail": SOMEONE}})},
+        },
+        "response": {"status": 200, "content": {"mimeType": "application/json", "text": "{}"}},
+    }
+    har = tmp_path / "walk.har"
+    har.write_text(json.dumps({"log": {"entries": [entry]}}), encoding="utf-8")
+    assert capture.from_forms(capture.read_har(har), {"courriel": "mail"}) == {"courriel": SOMEONE}
