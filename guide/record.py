@@ -401,9 +401,9 @@ class Recorder:
         return self.entries[index] if 0 <= index < len(self.entries) else None
 
     def step(self, entry: Entry, action: str, field_kind: str = "text", value: str | None = None) -> dict[str, Any]:
-        name = inspect.locate.words_of(entry.target)
-        shown_back = self.echoes.unveil(name) != name  # the page shows what the author typed
-        name = self.echoes.unveil(name)
+        shown = inspect.locate.words_of(entry.target)
+        name = self.echoes.unveil(shown)
+        shown_back = name != shown  # the page shows what the author typed
         role = entry.target.role if entry.target.role in ("link", "button") else "other"
         instruction = self.say(INSTRUCTIONS[(action, role)], name=name, value=value)
         target = self.echoes.unveil_all(yaml.safe_load(entry.yaml.split(":", 1)[1]))
