@@ -795,8 +795,24 @@ class Terminated(BaseException):
     """SIGTERM: unwind like Ctrl-C, so temporary files and browsers are cleaned up."""
 
 
+TERMINATED = threading.Event()  # a SIGTERM came: what fails afterwards is the unwinding, not a bug
+GRACE_S = 10.0  # past this after a SIGTERM, a Playwright caught half-started or half-stopped is left to the OS
+
+
 def _on_sigterm(signum: int, frame: object) -> None:
+    if not TERMINATED.is_set():
+        TERMINATED.set()
+        # The exception may land inside Playwright's own start or stop, whose cleanup can then
+        # wait forever on a driver that lost its thread: end anyway once the grace is over.
+        timer = threading.Timer(GRACE_S, _stop_now)
+        timer.daemon = True
+        timer.start()
     raise Terminated()
+
+
+def _stop_now() -> None:
+    errors.print("guide: stopped (SIGTERM; cleaning up took too long)")
+    os._exit(143)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -820,6 +836,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         errors.print("guide: stopped (SIGTERM)")
         return 143
     except Exception as error:  # a bug of guide's: say so in one line, never a traceback
+        if TERMINATED.is_set():  # Playwright interrupted mid-start by SIGTERM fails as it unwinds
+            errors.print("guide: stopped (SIGTERM)")
+            return 143
         if os.environ.get("GUIDE_DEBUG"):
             raise
         errors.print(

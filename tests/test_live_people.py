@@ -351,6 +351,27 @@ def test_no_question_in_the_terminal_and_a_clean_stop(tmp_path):
     assert "stopped" in err
 
 
+def test_a_sigterm_at_any_moment_of_the_start_ends_guide_cleanly():
+    """SIGTERM sent while guide is still starting (imports, Playwright's driver, the browser): it
+    ends with 143 and « stopped », or -15 before its handler exists — never « the tool itself
+    failed » (seen: Playwright interrupted mid-start fails as it unwinds), never a hang (its
+    cleanup can wait forever on a half-started driver: guide ends once the grace is over)."""
+    for tenths in range(3, 25, 2):  # the moments to signal at: the stimulus, not a wait
+        process = subprocess.Popen(
+            [sys.executable, "-m", "guide", "live", str(DOUANE), "--headless", "--start", "https://hote.invalid/"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(tenths / 10)
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+        assert process.returncode in (143, -15), (tenths, process.returncode, out + err)
+        assert process.returncode == -15 or "stopped" in err, (tenths, err)
+        assert "Traceback" not in err and "the tool itself failed" not in err, (tenths, err)
+
+
 def test_autoplay_on_the_real_site_says_how_to_give_values_when_there_is_no_terminal():
     done = subprocess.run(
         [sys.executable, "-m", "guide", "live", str(DOUANE), "--autoplay", "--headless"],
